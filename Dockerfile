@@ -1,0 +1,8 @@
+FROM python:3.11-slim
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+    && pip install --no-cache-dir .
+EXPOSE 8501
+CMD ["streamlit", "run", "ui/app.py", "--server.port", "8501", "--server.headless", "true", \
+     "--browser.gatherUsageStats", "false"]

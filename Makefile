@@ -1,0 +1,40 @@
+# The verbs: make run, make test, make lint, make bench.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# CPU build of torch: the default PyPI wheel for Linux is the multi-GB CUDA build.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+PORT ?= 8501
+SHARED ?= ../shared
+
+.PHONY: run test lint unit bench system-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0 --extra-index-url $(TORCH_INDEX)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/streamlit run ui/app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+system-deps:
+	@sh tools/system-deps.sh
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+test: $(VENV)/.installed system-deps lint
+	$(PY) -m pytest
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest -m "not integration"
+
+bench: $(VENV)/.installed
+	$(PY) -m ingest.bench $(SHARED)/pdfs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

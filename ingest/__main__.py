@@ -1,0 +1,157 @@
+"""python -m ingest add|list|remove|extract|reindex: the library from the command line."""
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.errors import IngestError, ModelMismatch
+from ingest.library import open_library
+from ingest.load import SUPPORTED, load_file
+from ingest.pipeline import add_file, detect_pages, embed_in_batches
+from ingest.records import Document
+from ingest.settings import Settings, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings(data_dir=args.data_dir)
+        return int(args.run(args, settings))
+    except ModelMismatch as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (IngestError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    top.add_argument("--data-dir", type=Path, help="the library's folder (RAG_DATA_DIR)")
+    top.set_defaults(data_dir=None)
+    commands = top.add_subparsers(required=True, metavar="COMMAND")
+    add = commands.add_parser("add", help="add PDF, .txt and .md files, or folders of them")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add.add_argument("--password", help="password for encrypted PDFs")
+    add.set_defaults(run=run_add)
+    listing = commands.add_parser("list", help="the documents in the library")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=run_list)
+    remove = commands.add_parser("remove", help="remove a document by its id")
+    remove.add_argument("doc_id")
+    remove.set_defaults(run=run_remove)
+    extract = commands.add_parser("extract", help="show a file's extracted pages, store nothing")
+    extract.add_argument("file", type=Path)
+    extract.add_argument("--password")
+    extract.add_argument("--json", action="store_true")
+    extract.set_defaults(run=run_extract)
+    reindex = commands.add_parser("reindex", help="re-embed every chunk with the configured model")
+    reindex.set_defaults(run=run_reindex)
+    for sub in (add, listing, remove, extract, reindex):
+        sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
+    return top
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given, and the supported files inside the folders given, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+        else:
+            files.append(path)
+    return files
+
+
+def run_add(args: argparse.Namespace, settings: Settings) -> int:
+    store, embedder = open_library(settings)
+    failed = 0
+    bar = tqdm(expand(args.paths), unit="file", file=sys.stderr)
+    for path in bar:
+        name = path.name[-40:]
+        bar.set_postfix_str(name)
+
+        def show(done: int, total: int, name: str = name) -> None:
+            bar.set_postfix_str(f"{name}: {done}/{total} chunks embedded")
+
+        try:
+            added = add_file(
+                path, store, embedder, settings.chunk_tokens, settings.chunk_overlap,
+                password=args.password, batch_size=settings.embed_batch, progress=show,
+            )  # fmt: skip
+        except Exception as exc:  # one bad file must not stop the others
+            failed += 1
+            reason = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
+            tqdm.write(f"failed {path}: {reason}", file=sys.stderr)
+            continue
+        tqdm.write(describe(added.document, added.new))
+    bar.close()
+    return 1 if failed else 0
+
+
+def describe(doc: Document, new: bool) -> str:
+    verb = "added" if new else "unchanged (already in the library)"
+    line = f"{verb} {doc.name}: {doc.pages} pages, {doc.chunks} chunks, {doc.lang or '?'}, id {doc.doc_id}"
+    if doc.pages_without_text:
+        pages = ", ".join(map(str, doc.pages_without_text))
+        line += f"; pages without text (not searchable until OCR): {pages}"
+    return line
+
+
+def run_list(args: argparse.Namespace, settings: Settings) -> int:
+    store, _ = open_library(settings)
+    documents = store.documents()
+    if args.json:
+        print(json.dumps({"documents": [asdict(d) for d in documents]}, ensure_ascii=False))
+        return 0
+    for d in documents:
+        print(f"{d.doc_id}  {d.name}  {d.pages} pages  {d.chunks} chunks  {d.lang}  {d.added_at}")
+    if not documents:
+        print("the library is empty: add files with python -m ingest add PATH")
+    return 0
+
+
+def run_remove(args: argparse.Namespace, settings: Settings) -> int:
+    store, _ = open_library(settings)
+    doc = store.document(args.doc_id)
+    if doc is None or not store.remove(args.doc_id):
+        print(f"error: no document with id {args.doc_id} (see python -m ingest list)", file=sys.stderr)
+        return 1
+    print(f"removed {doc.name} ({doc.doc_id})")
+    return 0
+
+
+def run_extract(args: argparse.Namespace, settings: Settings) -> int:
+    pages = detect_pages(load_file(args.file, args.password))
+    if args.json:
+        rows = [
+            {"page": p.page, "text": p.text, "lang": p.lang, "source": p.source, "has_text": p.has_text}
+            for p in pages
+        ]
+        print(json.dumps({"pages": rows}, ensure_ascii=False))
+        return 0
+    for p in pages:
+        print(f"--- page {p.page} ({p.source}, {p.lang or 'no text'}) ---\n{p.text}")
+    return 0
+
+
+def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    store, embedder = open_library(settings, check_model=False)
+    chunks, ids = store.chunks(), store.chunk_ids()
+    bar = tqdm(total=len(chunks), unit="chunk", file=sys.stderr)
+    vectors = embed_in_batches(
+        embedder, [c.text for c in chunks], settings.embed_batch,
+        lambda done, total: bar.update(done - bar.n),
+    )  # fmt: skip
+    bar.close()
+    store.replace_vectors(ids, vectors)
+    print(f"re-embedded {len(chunks)} chunks with {embedder.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

