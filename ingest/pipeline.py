@@ -1,7 +1,9 @@
 """One ingest, top to bottom: load -> detect language -> split -> embed -> store."""
 
 import hashlib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,15 +37,23 @@ def add_file(
     password: str | None = None,
     batch_size: int = 16,
     progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Added:
-    """Ingest one file; re-adding a file with the same bytes changes nothing."""
+    """Ingest one file; re-adding a file with the same bytes changes nothing.
+    `timings`, when given, accumulates the seconds spent in each step."""
+    clock = timings if timings is not None else {}
     doc_id = file_id(path)
     existing = store.document(doc_id)
     if existing:
         return Added(existing, new=False)
-    pages = detect_pages(load_file(path, password))
-    chunks = split_pages(pages, doc_id, embedder.count_tokens, chunk_tokens, chunk_overlap)
-    vectors = embed_in_batches(embedder, [c.text for c in chunks], batch_size, progress)
+    with timed(clock, "load"):
+        pages = load_file(path, password)
+    with timed(clock, "detect"):
+        pages = detect_pages(pages)
+    with timed(clock, "split"):
+        chunks = split_pages(pages, doc_id, embedder.count_tokens, chunk_tokens, chunk_overlap)
+    with timed(clock, "embed"):
+        vectors = embed_in_batches(embedder, [c.text for c in chunks], batch_size, progress)
     document = Document(
         doc_id=doc_id,
         name=path.name,
@@ -54,8 +64,18 @@ def add_file(
         size=path.stat().st_size,
         pages_without_text=[p.page for p in pages if not p.has_text],
     )
-    new = store.add(document, pages, chunks, vectors)
+    with timed(clock, "store"):
+        new = store.add(document, pages, chunks, vectors)
     return Added(document if new else store.document(doc_id) or document, new=new)
+
+
+@contextmanager
+def timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = timings.get(step, 0.0) + time.perf_counter() - start
 
 
 def file_id(path: Path) -> str:

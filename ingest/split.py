@@ -24,6 +24,7 @@ class Unit:
     start: int
     end: int
     lang: str
+    tokens: int
 
 
 def split_pages(
@@ -96,8 +97,9 @@ def split_units(text: str, count_tokens: CountTokens, budget: int) -> list[Unit]
 def _fit(
     text: str, start: int, end: int, lang: str, count: CountTokens, budget: int, level: int
 ) -> list[Unit]:
-    if count(text[start:end]) <= budget or end - start <= 1:
-        return [Unit(start, end, lang)]
+    tokens = count(text[start:end])
+    if tokens <= budget or end - start <= 1:
+        return [Unit(start, end, lang, tokens)]
     if level == 0:
         spans = clauses(text, start, end)
     elif level == 1:
@@ -120,16 +122,19 @@ def merge_units(
     """Greedy (first, last) unit ranges within budget, a unit joining the one before only
     where `joinable` says so; each next range repeats up to `overlap` tokens of whole
     units from the end of the previous one."""
+    # Token counts of whole units add up to at most a little over the count of their
+    # concatenation, so sums choose the ranges and one real count per range confirms it.
+    sums = [0]
+    for unit in units:
+        sums.append(sums[-1] + unit.tokens)
     ranges: list[tuple[int, int]] = []
     first = 0
     while first < len(units):
         last = first
-        while (
-            last + 1 < len(units)
-            and joinable[last + 1]
-            and _tokens(text, units, first, last + 1, count) <= budget
-        ):
+        while last + 1 < len(units) and joinable[last + 1] and sums[last + 2] - sums[first] <= budget:
             last += 1
+        while last > first and _tokens(text, units, first, last, count) > budget:
+            last -= 1
         ranges.append((first, last))
         if last + 1 == len(units):
             break
@@ -137,10 +142,10 @@ def merge_units(
         if not joinable[nxt]:
             first = nxt
             continue
-        while nxt - 1 > first and _tokens(text, units, nxt - 1, last, count) <= overlap:
+        while nxt - 1 > first and sums[last + 1] - sums[nxt - 1] <= overlap:
             nxt -= 1
         # the overlap must leave room for at least the next new unit
-        while nxt <= last and _tokens(text, units, nxt, last + 1, count) > budget:
+        while nxt <= last and sums[last + 2] - sums[nxt] > budget:
             nxt += 1
         first = nxt
     return ranges
