@@ -11,7 +11,7 @@ SHARED ?= ../shared
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0 --extra-index-url $(TORCH_INDEX)
+	$(PY) -m pip install -q --no-deps --retries 1 torch==2.13.0 --extra-index-url $(TORCH_INDEX)
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 

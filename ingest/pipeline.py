@@ -15,7 +15,7 @@ from ingest.lang import dominant, segment_languages
 from ingest.load import load_file
 from ingest.records import Document, Page
 from ingest.split import split_pages
-from ingest.store import Store
+from ingest.store import Entry, Store
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 
@@ -48,6 +48,29 @@ def add_file(
         return Added(existing, new=False)
     with timed(clock, "load"):
         pages = load_file(path, password)
+    entry = prepare(
+        doc_id, path.name, path.stat().st_size, pages, embedder, chunk_tokens, chunk_overlap,
+        batch_size, progress, clock,
+    )  # fmt: skip
+    with timed(clock, "store"):
+        new = store.add([entry])[0]
+    return Added(entry.document if new else store.document(doc_id) or entry.document, new=new)
+
+
+def prepare(
+    doc_id: str,
+    name: str,
+    size: int,
+    pages: list[Page],
+    embedder: Embedder,
+    chunk_tokens: int,
+    chunk_overlap: int,
+    batch_size: int = 16,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> Entry:
+    """Loaded pages -> a document ready to store: languages detected, split, embedded."""
+    clock = timings if timings is not None else {}
     with timed(clock, "detect"):
         pages = detect_pages(pages)
     with timed(clock, "split"):
@@ -56,17 +79,15 @@ def add_file(
         vectors = embed_in_batches(embedder, [c.text for c in chunks], batch_size, progress)
     document = Document(
         doc_id=doc_id,
-        name=path.name,
+        name=name,
         pages=len(pages),
         chunks=len(chunks),
         lang=document_lang(pages),
         added_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        size=path.stat().st_size,
+        size=size,
         pages_without_text=[p.page for p in pages if not p.has_text],
     )
-    with timed(clock, "store"):
-        new = store.add(document, pages, chunks, vectors)
-    return Added(document if new else store.document(doc_id) or document, new=new)
+    return Entry(document, pages, chunks, vectors)
 
 
 @contextmanager

@@ -1,8 +1,8 @@
-"""The library on disk: documents, pages and chunks in SQLite, vectors in FAISS files.
+"""The library on disk: documents, pages and chunks in SQLite, search indexes in files.
 
-A commit writes the next generation's FAISS file first, then in one SQLite transaction
+A commit writes the next generation's index files first, then in one SQLite transaction
 the rows and the generation number. A crash at any point leaves the last committed
-generation complete: its rows and its FAISS file agree.
+generation complete: its rows and its index files agree.
 """
 
 import fcntl
@@ -11,15 +11,14 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import astuple
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from ingest.errors import ModelMismatch
+from ingest.indexes import Indexes, remove_stale
 from ingest.records import Chunk, Document, Page
-from ingest.vectors import add_vectors, read_index, remove_stale, write_index
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,6 +42,16 @@ CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, page, page_end, start, "end", text, 
 DB_NAME = "library.sqlite3"
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One document ready to store: its rows and one vector per chunk."""
+
+    document: Document
+    pages: list[Page]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+
+
 class Store:
     """One data directory. Readers never block; writers take a lock file, one at a time."""
 
@@ -55,18 +64,16 @@ class Store:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
         self._guard = threading.RLock()
-        self._rebuilding = False
-        self._index: faiss.Index | None = None
-        self._index_generation = -1
+        self._indexes: Indexes | None = None
+        self._generation = -1
+        self._rebuilding = not check
         if check:
             self.check_model()
 
     @classmethod
     def unchecked(cls, data_dir: Path, model: str, dim: int) -> "Store":
-        """A store opened for rebuilding with another model: searching it is refused."""
-        store = cls(data_dir, model, dim, check=False)
-        store._rebuilding = True
-        return store
+        """A store opened to rebuild its vectors with another model; searching it is refused."""
+        return cls(data_dir, model, dim, check=False)
 
     # -- reading ---------------------------------------------------------------------------
     def check_model(self) -> None:
@@ -101,101 +108,99 @@ class Store:
         rows = self._db.execute(f"SELECT {CHUNK_COLUMNS} FROM chunks {where} ORDER BY id", args)
         return [Chunk(*row) for row in rows]
 
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
-        """The k chunks nearest to `vector`, best first, with their cosine similarity."""
-        if k <= 0:
-            raise ValueError(f"k must be > 0, got {k}")
-        if self._rebuilding:
-            self.check_model()
-        index = self.index()
-        if index.ntotal == 0:
-            return []
-        query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-        scores, ids = index.search(query, min(k, index.ntotal))
-        found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
-        by_id = self._chunks_by_id([i for i, _ in found])
-        return [(by_id[i], score) for i, score in found if i in by_id]
+    def chunk_ids(self) -> list[int]:
+        return [row[0] for row in self._db.execute("SELECT id FROM chunks ORDER BY id")]
 
-    def index(self) -> faiss.Index:
-        """The FAISS index of the latest committed generation, reloaded when another writer committed."""
-        with self._guard:
-            for _ in range(3):
-                generation = self.generation()
-                if generation == self._index_generation and self._index is not None:
-                    return self._index
-                try:
-                    self._index = read_index(self.data_dir, generation, self.dim)
-                except RuntimeError:  # a writer replaced that generation while we looked
-                    continue
-                self._index_generation = generation
-                return self._index
-            raise RuntimeError(f"could not read a stable index from {self.data_dir}")
-
-    def generation(self) -> int:
-        return int(self._meta("generation") or 0)
-
-    def _chunks_by_id(self, ids: list[int]) -> dict[int, Chunk]:
+    def chunks_by_id(self, ids: list[int]) -> dict[int, Chunk]:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self._db.execute(f"SELECT id, {CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", ids)
         return {row[0]: Chunk(*row[1:]) for row in rows}
 
+    def indexes(self) -> Indexes:
+        """The indexes of the latest committed generation, reloaded after another writer's commit."""
+        if self._rebuilding:
+            self.check_model()
+        with self._guard:
+            for _ in range(3):
+                generation = self.generation()
+                if generation == self._generation and self._indexes is not None:
+                    return self._indexes
+                try:
+                    self._indexes = Indexes.read(self.data_dir, generation, self.dim)
+                except (RuntimeError, OSError):  # a writer replaced that generation while we looked
+                    continue
+                self._generation = generation
+                return self._indexes
+            raise RuntimeError(f"could not read a stable index from {self.data_dir}")
+
+    def generation(self) -> int:
+        return int(self._meta("generation") or 0)
+
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     # -- writing ---------------------------------------------------------------------------
-    def add(self, document: Document, pages: list[Page], chunks: list[Chunk], vectors: np.ndarray) -> bool:
-        """Store one document with its chunks' vectors; False when it was already stored."""
-        if len(chunks) != len(vectors):
-            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-        with self._writing() as index:
-            if self._db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (document.doc_id,)).fetchone():
-                return False
+    def add(self, entries: list[Entry]) -> list[bool]:
+        """Store documents in one commit; False for each one that was already stored."""
+        for entry in entries:
+            if len(entry.chunks) != len(entry.vectors):
+                raise ValueError(f"{len(entry.chunks)} chunks but {len(entry.vectors)} vectors")
+        with self._writing() as indexes:
+            stored = {row[0] for row in self._db.execute("SELECT doc_id FROM documents")}
+            unique: dict[str, Entry] = {}
+            for entry in entries:  # the same file twice in one batch is stored once
+                if entry.document.doc_id not in stored:
+                    unique.setdefault(entry.document.doc_id, entry)
+            fresh = list(unique.values())
+            if not fresh:
+                return [False] * len(entries)
             first = int(self._meta("next_id") or 1)
-            ids = list(range(first, first + len(chunks)))
-            add_vectors(index, ids, vectors)
-            generation = self._write_generation(index)
-            row = (*astuple(document)[:7], json.dumps(document.pages_without_text))
-            self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            ids = list(range(first, first + sum(len(e.chunks) for e in fresh)))
+            chunks = [c for e in fresh for c in e.chunks]
+            vectors = np.concatenate([e.vectors.reshape(-1, self.dim) for e in fresh])
+            generation = self._write_generation(indexes.add(ids, vectors, [c.text for c in chunks]))
+            self._db.executemany(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*astuple(e.document)[:7], json.dumps(e.document.pages_without_text)) for e in fresh],
+            )
             self._db.executemany(
                 "INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
-                [(document.doc_id, p.page, p.text, p.source, p.lang) for p in pages],
+                [(e.document.doc_id, p.page, p.text, p.source, p.lang) for e in fresh for p in e.pages],
             )
             self._db.executemany(
                 f"INSERT INTO chunks (id, {CHUNK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(i, *astuple(c)) for i, c in zip(ids, chunks, strict=True)],
             )
-            self._commit(generation, next_id=first + len(chunks))
-        return True
+            self._commit(generation, next_id=first + len(ids))
+        added = {id(e) for e in fresh}
+        return [id(e) in added for e in entries]
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document, its pages, chunks and vectors; False when there was none."""
-        with self._writing() as index:
-            ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
+        with self._writing() as indexes:
             if not self._db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone():
                 return False
-            index.remove_ids(np.asarray(ids, dtype="int64"))  # type: ignore[arg-type]
-            generation = self._write_generation(index)
+            ids = [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
+            generation = self._write_generation(indexes.remove(ids))
             for table in ("chunks", "pages", "documents"):
                 self._db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
             self._commit(generation)
         return True
 
     def replace_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
-        """Swap in a whole new index (all chunks re-embedded) and record the current model."""
-        with self._writing(check=False) as _:
-            index = read_index(self.data_dir, 0, self.dim)
-            add_vectors(index, ids, vectors)
-            self._commit(self._write_generation(index))
+        """Swap in new vectors for all chunks (re-embedded) and record the current model."""
+        with self._writing(check=False):
+            chunks = self.chunks_by_id(ids)
+            texts = [chunks[i].text for i in ids]
+            self._commit(self._write_generation(Indexes.empty(self.dim).add(ids, vectors, texts)))
+        self._rebuilding = False
 
-    def chunk_ids(self) -> list[int]:
-        return [row[0] for row in self._db.execute("SELECT id FROM chunks ORDER BY id")]
-
-    def _write_generation(self, index: faiss.Index) -> int:
+    def _write_generation(self, indexes: Indexes) -> int:
         generation = self.generation() + 1
-        write_index(self.data_dir, generation, index)
+        indexes.write(self.data_dir, generation)
         return generation
 
     def _commit(self, generation: int, next_id: int | None = None) -> None:
@@ -207,8 +212,8 @@ class Store:
         remove_stale(self.data_dir, keep=generation)
 
     @contextmanager
-    def _writing(self, check: bool = True) -> Iterator[faiss.Index]:
-        """Hold the data directory's write lock; yield a private copy of the current index."""
+    def _writing(self, check: bool = True) -> Iterator[Indexes]:
+        """Hold the data directory's write lock; yield a private copy of the current indexes."""
         with (self.data_dir / "write.lock").open("a") as lock, self._guard:
             fcntl.flock(lock, fcntl.LOCK_EX)  # other writers wait here, they do not fail
             try:
@@ -217,7 +222,7 @@ class Store:
                 remove_stale(self.data_dir, keep=self.generation())  # a crash's leftovers
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    yield read_index(self.data_dir, self.generation(), self.dim)
+                    yield Indexes.read(self.data_dir, self.generation(), self.dim)
                 except BaseException:
                     self._db.rollback()
                     raise

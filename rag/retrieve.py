@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ingest.embed import Embedder, embed_query
 from ingest.store import Store
 
@@ -26,19 +28,28 @@ def search(store: Store, embedder: Embedder, query: str, k: int = 5) -> list[Hit
     """The k passages most similar to `query`, best first."""
     if not query.strip():
         raise ValueError("the question is empty")
+    if k <= 0:
+        raise ValueError(f"k must be > 0, got {k}")
+    index = store.indexes().vectors
+    if index.ntotal == 0:
+        return []
+    vector = embed_query(embedder, query).reshape(1, -1).astype(np.float32)
+    scores, ids = index.search(vector, min(k, index.ntotal))
+    found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+    chunks = store.chunks_by_id([i for i, _ in found])
     names = {d.doc_id: d.name for d in store.documents()}
     return [
         Hit(
-            chunk_id=chunk.chunk_id,
-            doc_id=chunk.doc_id,
-            doc=names.get(chunk.doc_id, chunk.doc_id),
-            page=chunk.page,
-            page_end=chunk.page_end,
-            start=chunk.start,
-            end=chunk.end,
-            text=chunk.text,
-            lang=chunk.lang,
+            chunk_id=c.chunk_id,
+            doc_id=c.doc_id,
+            doc=names.get(c.doc_id, c.doc_id),
+            page=c.page,
+            page_end=c.page_end,
+            start=c.start,
+            end=c.end,
+            text=c.text,
+            lang=c.lang,
             score=score,
-        )
-        for chunk, score in store.search(embed_query(embedder, query), k)
+        )  # fmt: skip
+        for c, score in ((chunks[i], s) for i, s in found if i in chunks)
     ]

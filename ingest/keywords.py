@@ -1,0 +1,130 @@
+"""The keyword leg: tokens for BM25 in Chinese (jieba, Traditional folded into Simplified)
+and English (lowercase, stemmed), and a BM25 index kept as a sparse matrix on disk."""
+
+import re
+import unicodedata
+from functools import cache
+
+import jieba
+import numpy as np
+import opencc
+import Stemmer
+from scipy import sparse
+
+from ingest.atomic import write_atomic
+
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+LATIN_OR_NUMBER = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+EN_STOP = set(
+    "a an and are as at be but by for from has have he her his how i in is it its of on or she "
+    "that the their them they this to was were what when where which who whom why will with you".split()
+)
+ZH_STOP = set("的 了 是 在 和 与 及 或 也 都 就 而 之 其 这 那 有 为 以 于 中 上 下 个 吗 呢 吧 啊".split())
+K1, B = 1.2, 0.75
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")  # 臺灣 and 台湾 must be the same keyword
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """Search terms of `text`: jieba's search-mode words for Chinese, stemmed words otherwise."""
+    text = _t2s().convert(unicodedata.normalize("NFKC", text).lower())
+    tokens: list[str] = []
+    position = 0
+    for run in HAN_RUN.finditer(text):
+        tokens += _latin(text[position : run.start()])
+        tokens += [w for w in jieba.cut_for_search(run.group()) if w not in ZH_STOP]
+        position = run.end()
+    tokens += _latin(text[position:])
+    return tokens
+
+
+def _latin(text: str) -> list[str]:
+    words = [w for w in LATIN_OR_NUMBER.findall(text) if w not in EN_STOP]
+    return _stemmer().stemWords(words) if words else []
+
+
+class KeywordIndex:
+    """BM25 over term counts: rows are chunks (by id), columns are terms."""
+
+    def __init__(self, ids: np.ndarray, counts: sparse.csr_matrix, vocab: list[str]) -> None:
+        self.ids, self.counts, self.vocab = ids, counts, vocab
+        self.terms = {term: i for i, term in enumerate(vocab)}
+        self._by_term: sparse.csc_matrix | None = None
+
+    @classmethod
+    def empty(cls) -> "KeywordIndex":
+        return cls(np.zeros(0, dtype=np.int64), sparse.csr_matrix((0, 0), dtype=np.float32), [])
+
+    @classmethod
+    def read(cls, path: str) -> "KeywordIndex":
+        with np.load(path, allow_pickle=False) as data:
+            shape = tuple(data["shape"])
+            counts = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]), shape=shape)
+            return cls(data["ids"], counts, data["vocab"].tolist())
+
+    def write(self, path: str) -> None:
+        counts = self.counts
+        write_atomic(
+            path,
+            lambda handle: np.savez(
+                handle, ids=self.ids, data=counts.data, indices=counts.indices, indptr=counts.indptr,
+                shape=np.array(counts.shape), vocab=np.array(self.vocab, dtype=str),
+            ),
+        )  # fmt: skip
+
+    def add(self, ids: list[int], token_lists: list[list[str]]) -> "KeywordIndex":
+        """A new index with these rows appended; the vocabulary grows as needed."""
+        vocab, terms = list(self.vocab), dict(self.terms)
+        rows, cols, vals = [], [], []
+        for row, tokens in enumerate(token_lists):
+            tally: dict[int, int] = {}
+            for token in tokens:
+                column = terms.setdefault(token, len(terms))
+                if column == len(vocab):
+                    vocab.append(token)
+                tally[column] = tally.get(column, 0) + 1
+            for column, count in tally.items():
+                rows.append(row)
+                cols.append(column)
+                vals.append(count)
+        new = sparse.csr_matrix((vals, (rows, cols)), shape=(len(token_lists), len(vocab)), dtype=np.float32)
+        old = self.counts.copy()
+        old.resize((old.shape[0], len(vocab)))
+        counts = sparse.vstack([old, new], format="csr")
+        return KeywordIndex(np.concatenate([self.ids, np.asarray(ids, dtype=np.int64)]), counts, vocab)
+
+    def remove(self, ids: list[int]) -> "KeywordIndex":
+        keep = ~np.isin(self.ids, np.asarray(ids, dtype=np.int64))
+        return KeywordIndex(self.ids[keep], self.counts[keep], self.vocab)
+
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The k best (chunk id, BM25 score) for the query's terms; `allowed` masks rows."""
+        columns = [self.terms[t] for t in dict.fromkeys(keyword_tokens(query)) if t in self.terms]
+        n = len(self.ids)
+        if not columns or n == 0:
+            return []
+        if self._by_term is None:
+            self._by_term = self.counts.tocsc()
+            self._lengths = np.asarray(self.counts.sum(axis=1)).ravel()
+            self._norm = K1 * (1 - B + B * self._lengths / max(self._lengths.mean(), 1e-9))
+        scores = np.zeros(n, dtype=np.float32)
+        for column in columns:
+            start, end = self._by_term.indptr[column], self._by_term.indptr[column + 1]
+            rows, tf = self._by_term.indices[start:end], self._by_term.data[start:end]
+            if len(rows) == 0:
+                continue
+            idf = np.log(1 + (n - len(rows) + 0.5) / (len(rows) + 0.5))
+            scores[rows] += idf * tf * (K1 + 1) / (tf + self._norm[rows])
+        if allowed is not None:
+            scores[~allowed] = 0
+        top = np.argpartition(-scores, min(k, n) - 1)[:k] if k < n else np.arange(n)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(self.ids[i]), float(scores[i])) for i in top if scores[i] > 0]
