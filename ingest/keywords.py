@@ -16,8 +16,10 @@ from ingest.atomic import write_atomic
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 LATIN_OR_NUMBER = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 EN_STOP = set(
-    "a an and are as at be but by for from has have he her his how i in is it its of on or she "
-    "that the their them they this to was were what when where which who whom why will with you".split()
+    """
+    a an and are as at be but by for from has have he her his how i in is it its of on or she
+    that the their them they this to was were what when where which who whom why will with you
+    """.split()
 )
 ZH_STOP = set("的 了 是 在 和 与 及 或 也 都 就 而 之 其 这 那 有 为 以 于 中 上 下 个 吗 呢 吧 啊".split())
 K1, B = 1.2, 0.75
