@@ -50,6 +50,6 @@ def search(store: Store, embedder: Embedder, query: str, k: int = 5) -> list[Hit
             text=c.text,
             lang=c.lang,
             score=score,
-        )  # fmt: skip
+        )
         for c, score in ((chunks[i], s) for i, s in found if i in chunks)
     ]
