@@ -1,6 +1,7 @@
 """The keyword leg: tokens for BM25 in Chinese (jieba, Traditional folded into Simplified)
 and English (lowercase, stemmed), and a BM25 index kept as a sparse matrix on disk."""
 
+import logging
 import re
 import unicodedata
 from functools import cache
@@ -23,6 +24,7 @@ EN_STOP = set(
 )
 ZH_STOP = set("的 了 是 在 和 与 及 或 也 都 就 而 之 其 这 那 有 为 以 于 中 上 下 个 吗 呢 吧 啊".split())
 K1, B = 1.2, 0.75
+jieba.setLogLevel(logging.WARNING)
 
 
 @cache

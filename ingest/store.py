@@ -118,6 +118,15 @@ class Store:
         rows = self._db.execute(f"SELECT id, {CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", ids)
         return {row[0]: Chunk(*row[1:]) for row in rows}
 
+    def chunk_langs(self) -> dict[int, str]:
+        return dict(self._db.execute("SELECT id, lang FROM chunks").fetchall())
+
+    def chunk_ids_of(self, doc_ids: list[str]) -> np.ndarray:
+        """The chunk ids of these documents (unknown ids contribute nothing)."""
+        marks = ",".join("?" * len(doc_ids))
+        query = f"SELECT id FROM chunks WHERE doc_id IN ({marks})"
+        return np.array([row[0] for row in self._db.execute(query, doc_ids)], dtype=np.int64)
+
     def indexes(self) -> Indexes:
         """The indexes of the latest committed generation, reloaded after another writer's commit."""
         if self._rebuilding:

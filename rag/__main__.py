@@ -1,4 +1,4 @@
-"""python -m rag search: ask the library from the command line."""
+"""python -m rag search|bench: ask the library, or measure retrieval, from the command line."""
 
 import argparse
 import json
@@ -6,10 +6,15 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from ingest.embed import make_embedder
+from ingest.embed_cache import CachedEmbedder
 from ingest.errors import ModelMismatch
 from ingest.library import open_library
 from ingest.settings import Settings, load_settings
-from rag.retrieve import search
+from rag import bench
+from rag.retrieve import MODES, Retriever
+
+CACHE = Path.home() / ".cache" / "docqa" / "bench-embeddings.sqlite"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,8 +35,19 @@ def parser() -> argparse.ArgumentParser:
     find = commands.add_parser("search", help="the passages that best match a question")
     find.add_argument("query")
     find.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    find.add_argument("--mode", choices=MODES, default="hybrid", help="a single leg, for comparison")
     find.add_argument("--json", action="store_true")
     find.set_defaults(run=run_search)
+    measure = commands.add_parser("bench", help="benchmarks").add_subparsers(required=True, metavar="BENCH")
+    retrieval = measure.add_parser("retrieval", help="hit@k, MRR, nDCG and latency on BEIR-style sets")
+    retrieval.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+    retrieval.add_argument("--mode", choices=(*bench.BENCH_MODES, "all"), default="all")
+    retrieval.add_argument("--distractors", nargs="*", type=Path, default=[], metavar="DIR")
+    retrieval.add_argument("--limit", type=int, help="only the first N queries of each set")
+    retrieval.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
+    retrieval.add_argument("--no-cache", action="store_true", help="embed everything afresh")
+    retrieval.add_argument("--json", action="store_true")
+    retrieval.set_defaults(run=run_bench_retrieval)
     for sub in (top, find):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     top.set_defaults(data_dir=None)
@@ -40,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     store, embedder = open_library(settings)
-    hits = search(store, embedder, args.query, args.k)
+    hits = Retriever(store, embedder).search(args.query, args.k, args.mode)
     if args.json:
         fields = ("doc_id", "doc", "page", "text", "score", "lang", "chunk_id")
         rows = [{key: value for key, value in asdict(h).items() if key in fields} for h in hits]
@@ -50,6 +66,19 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"[{n}] {h.doc}, p. {h.page}  ({h.score:.3f})\n    {h.text[:300]}")
     if not hits:
         print("no passages: the library is empty (python -m ingest add PATH)")
+    return 0
+
+
+def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    embedder = make_embedder(settings.embed_model)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, args.cache)
+    modes = list(bench.BENCH_MODES) if args.mode == "all" else [args.mode]
+    results = bench.run(args.dirs, args.distractors, modes, settings, embedder, args.limit)
+    if args.json:
+        print(json.dumps({"results": results}, ensure_ascii=False))
+    else:
+        print(bench.render(results))
     return 0
 
 

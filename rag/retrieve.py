@@ -1,11 +1,26 @@
-"""Question -> hits: dense search over the library's FAISS index."""
+"""Question -> hits: the dense leg (fair across languages) and the keyword leg (BM25), fused,
+with passages from the same region merged and an optional cross-encoder on top."""
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal, Protocol
 
 import numpy as np
 
 from ingest.embed import Embedder, embed_query
+from ingest.lang import detect_lang
+from ingest.records import Chunk
 from ingest.store import Store
+from rag.dense import DenseView, Prototypes
+
+Mode = Literal["hybrid", "dense", "keyword"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
+POOL = 50  # candidates each leg brings to the fusion
+DENSE_WEIGHT = 0.5  # measured on the shared benchmarks: see README, Retrieval
+# Across languages only names and numbers can match as keywords: weak evidence, which at
+# full weight hurt English questions over Chinese libraries (MRR@10 0.85 -> 0.80).
+CROSS_LANGUAGE_KEYWORDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -24,32 +39,140 @@ class Hit:
     score: float
 
 
-def search(store: Store, embedder: Embedder, query: str, k: int = 5) -> list[Hit]:
-    """The k passages most similar to `query`, best first."""
-    if not query.strip():
-        raise ValueError("the question is empty")
-    if k <= 0:
-        raise ValueError(f"k must be > 0, got {k}")
-    index = store.indexes().vectors
-    if index.ntotal == 0:
-        return []
-    vector = embed_query(embedder, query).reshape(1, -1).astype(np.float32)
-    scores, ids = index.search(vector, min(k, index.ntotal))
-    found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
-    chunks = store.chunks_by_id([i for i, _ in found])
-    names = {d.doc_id: d.name for d in store.documents()}
-    return [
-        Hit(
-            chunk_id=c.chunk_id,
-            doc_id=c.doc_id,
-            doc=names.get(c.doc_id, c.doc_id),
-            page=c.page,
-            page_end=c.page_end,
-            start=c.start,
-            end=c.end,
-            text=c.text,
-            lang=c.lang,
-            score=score,
-        )
-        for c, score in ((chunks[i], s) for i, s in found if i in chunks)
-    ]
+class Reranker(Protocol):
+    def rerank(self, query: str, texts: list[str]) -> list[float]: ...
+
+
+class Retriever:
+    """Searches one store; caches its dense view per committed generation."""
+
+    def __init__(self, store: Store, embedder: Embedder, reranker: Reranker | None = None) -> None:
+        self.store, self.embedder, self.reranker = store, embedder, reranker
+        self._prototypes: Prototypes | None = None
+        self._view: tuple[int, DenseView] | None = None
+        self._lock = threading.Lock()
+
+    def search(
+        self, query: str, k: int = 5, mode: Mode = "hybrid", doc_ids: list[str] | None = None
+    ) -> list[Hit]:
+        """The k best passages for `query`, best first; `doc_ids` limits the documents searched."""
+        if not query.strip():
+            raise ValueError("the question is empty")
+        if k <= 0:
+            raise ValueError(f"k must be > 0, got {k}")
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        allowed = self.store.chunk_ids_of(doc_ids) if doc_ids is not None else None
+        lang = detect_lang(query)
+        dense = self._dense(query, lang, allowed) if mode != "keyword" else {}
+        keyword = self._keyword(query, allowed) if mode != "dense" else {}
+        if mode == "hybrid":
+            langs = self.view().lang_of
+            fused = fuse(dense, keyword, lambda i: langs.get(i) == lang)
+        else:
+            fused = dense or keyword
+        ranked = sorted(fused.items(), key=lambda item: -item[1])
+        hits = self._hits(ranked[: max(k * 3, 20)])
+        if self.reranker and hits:
+            scores = self.reranker.rerank(query, [h.text for h in hits])
+            ranked_hits = sorted(zip(hits, scores, strict=True), key=lambda pair: -pair[1])
+            hits = [replace(h, score=s) for h, s in ranked_hits]
+        return hits[:k]
+
+    def _dense(self, query: str, lang: str, allowed: np.ndarray | None) -> dict[int, float]:
+        view = self.view()
+        if len(view.ids) == 0:
+            return {}
+        scores = view.scores(embed_query(self.embedder, query), lang)
+        if allowed is not None:
+            scores = np.where(np.isin(view.ids, allowed), scores, -np.inf)
+        top = _top(scores, POOL)
+        return {int(view.ids[i]): float(scores[i]) for i in top if np.isfinite(scores[i])}
+
+    def _keyword(self, query: str, allowed: np.ndarray | None) -> dict[int, float]:
+        keywords = self.store.indexes().keywords
+        mask = None if allowed is None else np.isin(keywords.ids, allowed)
+        return dict(keywords.search(query, POOL, mask))
+
+    def view(self) -> DenseView:
+        """The dense view of the current generation, built once per generation."""
+        with self._lock:
+            generation = self.store.generation()
+            if self._view is None or self._view[0] != generation:
+                if self._prototypes is None:
+                    self._prototypes = Prototypes.embed(self.embedder)
+                indexes = self.store.indexes()
+                view = DenseView(indexes.vectors, self.store.chunk_langs(), self._prototypes)
+                self._view = (generation, view)
+            return self._view[1]
+
+    def _hits(self, ranked: list[tuple[int, float]]) -> list[Hit]:
+        chunks = self.store.chunks_by_id([i for i, _ in ranked])
+        names = {d.doc_id: d.name for d in self.store.documents()}
+        hits: list[Hit] = []
+        for chunk_id, score in ranked:
+            chunk = chunks.get(chunk_id)
+            if chunk is None:
+                continue
+            hit = to_hit(chunk, names.get(chunk.doc_id, chunk.doc_id), score)
+            overlapping = [i for i, h in enumerate(hits) if same_region(h, hit)]
+            if not overlapping:
+                hits.append(hit)
+                continue
+            for i in overlapping:
+                hit = self._union(hits[i], hit)  # the earlier (better) hit keeps its score
+            hits[overlapping[0]] = hit
+            hits = [h for i, h in enumerate(hits) if i not in overlapping[1:]]
+        return hits
+
+    def _union(self, kept: Hit, other: Hit) -> Hit:
+        """One hit covering both passages (overlapping chunks of one page), at the better score."""
+        start, end = min(kept.start, other.start), max(kept.end, other.end)
+        text = next(p.text for p in self.store.pages(kept.doc_id) if p.page == kept.page)[start:end]
+        return replace(kept, start=start, end=end, text=text)
+
+
+def fuse(
+    dense: dict[int, float], keyword: dict[int, float], same_language: Callable[[int], bool]
+) -> dict[int, float]:
+    """Weighted sum of each leg's scores, min-max scaled over that leg's candidates; keyword
+    matches in another language than the question's count for little."""
+    fused: dict[int, float] = {}
+    for weight, leg in ((DENSE_WEIGHT, dense), (1 - DENSE_WEIGHT, keyword)):
+        if not leg:
+            continue
+        low, high = min(leg.values()), max(leg.values())
+        for chunk_id, score in leg.items():
+            scaled = (score - low) / (high - low) if high > low else 1.0
+            if leg is keyword and not same_language(chunk_id):
+                scaled *= CROSS_LANGUAGE_KEYWORDS
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * scaled
+    return fused
+
+
+def same_region(a: Hit, b: Hit) -> bool:
+    """Two single-page passages of one document that share text on the same page."""
+    one_page = a.page == a.page_end == b.page == b.page_end
+    return a.doc_id == b.doc_id and one_page and a.start < b.end and b.start < a.end
+
+
+def to_hit(chunk: Chunk, doc: str, score: float) -> Hit:
+    return Hit(
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        doc=doc,
+        page=chunk.page,
+        page_end=chunk.page_end,
+        start=chunk.start,
+        end=chunk.end,
+        text=chunk.text,
+        lang=chunk.lang,
+        score=score,
+    )
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    if len(scores) <= k:
+        return np.argsort(-scores, kind="stable")
+    top = np.argpartition(-scores, k - 1)[:k]
+    return top[np.argsort(-scores[top], kind="stable")]

@@ -12,15 +12,15 @@ from ingest.load import SUPPORTED
 from ingest.pipeline import add_file
 from ingest.settings import Settings, load_settings
 from ingest.store import Store
-from rag.retrieve import search
+from rag.retrieve import Retriever
 
 
 @st.cache_resource
-def library() -> tuple[Settings, Store, Embedder]:
-    """One embedder and store per server process, shared by every browser session."""
+def library() -> tuple[Settings, Store, Embedder, Retriever]:
+    """One embedder, store and retriever per server process, shared by every browser session."""
     settings = load_settings()
     store, embedder = open_library(settings)
-    return settings, store, embedder
+    return settings, store, embedder, Retriever(store, embedder)
 
 
 def ingest_upload(name: str, data: bytes, settings: Settings, store: Store, embedder: Embedder) -> str:
@@ -36,7 +36,7 @@ def ingest_upload(name: str, data: bytes, settings: Settings, store: Store, embe
 st.set_page_config(page_title="文档问答 · Document Q&A", layout="wide")
 st.title("文档问答 · Document Q&A")
 try:
-    settings, store, embedder = library()
+    settings, store, embedder, retriever = library()
 except ModelMismatch as exc:
     st.error(str(exc))
     st.stop()
@@ -57,6 +57,6 @@ for upload in uploads or []:
 
 st.caption(f"{len(store.documents())} documents in the library")
 if query := st.text_input("Search / 搜索"):
-    for n, hit in enumerate(search(store, embedder, query, k=5), 1):
+    for n, hit in enumerate(retriever.search(query, k=5), 1):
         st.markdown(f"**[{n}] {hit.doc}, p. {hit.page}** · {hit.score:.2f}")
         st.text(hit.text)
