@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(default=320, gt=16, le=4096)
     chunk_overlap: int = Field(default=48, ge=0)
     embed_batch: int = Field(default=16, gt=0)
+    # A cross-encoder reranker, e.g. BAAI/bge-reranker-v2-m3; empty means no reranking.
+    rerank_model: str = ""
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> "Settings":

@@ -9,10 +9,9 @@ from pathlib import Path
 from ingest.embed import make_embedder
 from ingest.embed_cache import CachedEmbedder
 from ingest.errors import ModelMismatch
-from ingest.library import open_library
 from ingest.settings import Settings, load_settings
 from rag import bench
-from rag.retrieve import MODES, Retriever
+from rag.retrieve import MODES, open_retriever
 
 CACHE = Path.home() / ".cache" / "docqa" / "bench-embeddings.sqlite"
 
@@ -55,8 +54,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
-    store, embedder = open_library(settings)
-    hits = Retriever(store, embedder).search(args.query, args.k, args.mode)
+    hits = open_retriever(settings).search(args.query, args.k, args.mode)
     if args.json:
         fields = ("doc_id", "doc", "page", "text", "score", "lang", "chunk_id")
         rows = [{key: value for key, value in asdict(h).items() if key in fields} for h in hits]

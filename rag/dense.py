@@ -29,7 +29,6 @@ from ingest.embed import Embedder
 QUESTIONS = Path(__file__).parent / "questions"
 PRIOR_WEIGHT = 5  # a language with few passages borrows its mean from the prototypes
 CALIBRATION_TOP = 20  # "the best matches of a typical question": the mean of its top 20
-MIN_CALIBRATION = 40  # languages with fewer passages share the library-wide calibration
 
 
 @dataclass(frozen=True)
@@ -97,10 +96,8 @@ class DenseView:
         if len(self.ids) == 0:
             return offset, scale
         scores = np.stack([self.centered_scores(q, lang) for q in self.prototypes.questions[lang]])
-        pooled = _offset_scale(scores)
-        for g in range(groups):
-            columns = scores[:, self.group == g]
-            offset[g], scale[g] = _offset_scale(columns) if columns.shape[1] >= MIN_CALIBRATION else pooled
+        for g in range(groups):  # plain and centered cosines differ in scale: never pool groups
+            offset[g], scale[g] = _offset_scale(scores[:, self.group == g])
         return offset, scale
 
     def scores(self, query: np.ndarray, lang: str) -> np.ndarray:
@@ -113,7 +110,10 @@ class DenseView:
 
 
 def _offset_scale(scores: np.ndarray) -> tuple[float, float]:
+    """(mean, gap to the best matches) of questions x passages scores. In a large group the
+    best 20 lie about two standard deviations above the mean; a group of a few passages has
+    no "best matches", so its gap is at least 1.5 standard deviations."""
     top = min(CALIBRATION_TOP, max(1, scores.shape[1] // 4))
     offset = float(scores.mean())
     best = float(np.sort(scores, axis=1)[:, -top:].mean())
-    return offset, max(best - offset, 1e-3)
+    return offset, max(best - offset, 1.5 * float(scores.std()), 1e-3)

@@ -10,9 +10,12 @@ import numpy as np
 
 from ingest.embed import Embedder, embed_query
 from ingest.lang import detect_lang
+from ingest.library import open_library
 from ingest.records import Chunk
+from ingest.settings import Settings
 from ingest.store import Store
 from rag.dense import DenseView, Prototypes
+from rag.rerank import CrossEncoderReranker
 
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
@@ -130,6 +133,13 @@ class Retriever:
         start, end = min(kept.start, other.start), max(kept.end, other.end)
         text = next(p.text for p in self.store.pages(kept.doc_id) if p.page == kept.page)[start:end]
         return replace(kept, start=start, end=end, text=text)
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """The library in settings, with the reranker named there, if any."""
+    store, embedder = open_library(settings)
+    reranker = CrossEncoderReranker(settings.rerank_model) if settings.rerank_model else None
+    return Retriever(store, embedder, reranker)
 
 
 def fuse(

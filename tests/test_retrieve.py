@@ -139,3 +139,13 @@ def test_one_language_library_ranks_as_plain_cosine(tmp_path):
     for topic in range(7):
         q = embedder.embed_queries([f"t{topic}|问题？"])[0]
         assert np.array_equal(np.argsort(-(view.matrix @ q)), np.argsort(-view.scores(q, "zh")))
+
+
+def test_a_lone_passage_in_another_language_neither_always_wins_nor_always_loses(tmp_path):
+    embedder = BiasedEmbedder()
+    docs = {f"zh{i}": f"t{i}|中文段落{i}。" for i in range(60)}
+    docs["en-only"] = "lone|The only English passage."
+    retriever = Retriever(build(tmp_path, embedder, docs, tokens=200), embedder)
+    assert retriever.search("lone|关于它的问题？", k=1, mode="dense")[0].doc == "en-only"
+    assert retriever.search("t5|关于第五个主题？", k=1, mode="dense")[0].doc == "zh5"
+    assert np.isfinite(retriever.view().scores(embedder.embed_queries(["x|问题"])[0], "zh")).all()

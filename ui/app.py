@@ -7,20 +7,19 @@ import streamlit as st
 
 from ingest.embed import Embedder
 from ingest.errors import IngestError, ModelMismatch
-from ingest.library import open_library
 from ingest.load import SUPPORTED
 from ingest.pipeline import add_file
 from ingest.settings import Settings, load_settings
 from ingest.store import Store
-from rag.retrieve import Retriever
+from rag.retrieve import Retriever, open_retriever
 
 
 @st.cache_resource
 def library() -> tuple[Settings, Store, Embedder, Retriever]:
     """One embedder, store and retriever per server process, shared by every browser session."""
     settings = load_settings()
-    store, embedder = open_library(settings)
-    return settings, store, embedder, Retriever(store, embedder)
+    retriever = open_retriever(settings)
+    return settings, retriever.store, retriever.embedder, retriever
 
 
 def ingest_upload(name: str, data: bytes, settings: Settings, store: Store, embedder: Embedder) -> str:

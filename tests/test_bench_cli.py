@@ -1,0 +1,67 @@
+"""python -m rag bench retrieval on a tiny BEIR-style set the test writes."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli import run, run_json
+
+pytestmark = pytest.mark.integration
+
+CORPUS = [
+    ("p-river", "zh", "长江是中国最长的河流，全长约6300公里，最后注入东海。"),
+    ("p-tower", "en", "The Eiffel Tower in Paris was completed in 1889 and is about 330 metres tall."),
+    ("p-tea", "zh", "龙井茶产自杭州西湖一带，是中国著名的绿茶。"),
+    ("p-panda", "en", "Giant pandas live in the mountains of Sichuan and eat mostly bamboo."),
+]
+QUERIES = [
+    ("q1", "zh", "长江有多长？", "p-river"),
+    ("q2", "en", "When was the Eiffel Tower completed?", "p-tower"),
+    ("q3", "en", "Which famous green tea comes from Hangzhou?", "p-tea"),
+    ("q4", "zh", "大熊猫主要吃什么？", "p-panda"),
+]
+
+
+def write_set(folder: Path) -> Path:
+    folder.mkdir()
+    with (folder / "corpus.jsonl").open("w", encoding="utf-8") as f:
+        for _id, lang, text in CORPUS:
+            f.write(json.dumps({"_id": _id, "title": "", "text": text, "lang": lang}, ensure_ascii=False) + "\n")
+    with (folder / "queries.jsonl").open("w", encoding="utf-8") as f:
+        for _id, lang, text, _ in QUERIES:
+            f.write(json.dumps({"_id": _id, "text": text, "lang": lang}, ensure_ascii=False) + "\n")
+    rows = ["query-id\tcorpus-id\tscore"] + [f"{q}\t{gold}\t1" for q, _, _, gold in QUERIES]
+    (folder / "qrels.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_bench_reports_every_mode_with_sane_metrics(tmp_path):
+    folder = write_set(tmp_path / "tiny")
+    args = ("bench", "retrieval", str(folder), "--no-cache")
+    results = run_json("rag", *args, data_dir=tmp_path / "unused")["results"]
+    assert [r["mode"] for r in results] == ["hybrid", "dense", "keyword", "naive"]
+    for r in results:
+        assert r["dir"] == "tiny" and r["queries"] == 4
+        assert 0 <= r["hit@1"] <= r["hit@5"] <= r["hit@10"] <= 1
+        assert 0 <= r["mrr@10"] <= 1 and 0 <= r["ndcg@10"] <= 1 and r["p95_ms"] >= r["p50_ms"] > 0
+    hybrid = results[0]
+    assert hybrid["hit@1"] == 1.0  # four distinct topics, two languages: every question finds its passage
+
+
+def test_bench_refuses_a_folder_that_is_not_beir(tmp_path):
+    (tmp_path / "empty").mkdir()
+    done = run("rag", "bench", "retrieval", str(tmp_path / "empty"), "--no-cache", data_dir=tmp_path)
+    assert done.returncode == 1
+    assert "not a BEIR-style folder: missing corpus.jsonl, queries.jsonl, qrels.tsv" in done.stderr
+
+
+def test_search_modes_from_the_command_line(tmp_path):
+    doc = tmp_path / "notes.txt"
+    doc.write_text("型号 XR-7731 的电池容量为 5000 毫安时。\n\nThe tower is 330 metres tall.", encoding="utf-8")
+    assert run("ingest", "add", str(doc), data_dir=tmp_path / "lib").returncode == 0
+    for mode in ("hybrid", "dense", "keyword"):
+        hits = run_json("rag", "search", "XR-7731 电池", "--mode", mode, data_dir=tmp_path / "lib")["hits"]
+        assert hits and "XR-7731" in hits[0]["text"]
+    bad = run("rag", "search", "x", "--mode", "fuzzy", data_dir=tmp_path / "lib")
+    assert bad.returncode == 2 and "invalid choice: 'fuzzy'" in bad.stderr
