@@ -21,6 +21,15 @@ class Settings(BaseSettings):
     embed_batch: int = Field(default=16, gt=0)
     # A cross-encoder reranker, e.g. BAAI/bge-reranker-v2-m3; empty means no reranking.
     rerank_model: str = ""
+    top_k: int = Field(default=5, gt=0, le=50)
+    # The chat model behind vLLM's OpenAI-compatible server; an empty URL means no LLM.
+    llm_base_url: str = "http://localhost:8000/v1"
+    llm_model: str = "Qwen/Qwen2.5-7B-Instruct"
+    llm_api_key: str = "EMPTY"
+    llm_connect_timeout: float = Field(default=3.0, gt=0)
+    llm_timeout: float = Field(default=120.0, gt=0)
+    llm_max_tokens: int = Field(default=768, gt=0)
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> "Settings":

@@ -10,7 +10,9 @@ from ingest.embed import make_embedder
 from ingest.embed_cache import CachedEmbedder
 from ingest.errors import ModelMismatch
 from ingest.settings import Settings, load_settings
-from rag import bench
+from rag import bench, latency
+from rag.answer import Answer, ask
+from rag.llm import make_llm
 from rag.retrieve import MODES, open_retriever
 
 CACHE = Path.home() / ".cache" / "docqa" / "bench-embeddings.sqlite"
@@ -37,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     find.add_argument("--mode", choices=MODES, default="hybrid", help="a single leg, for comparison")
     find.add_argument("--json", action="store_true")
     find.set_defaults(run=run_search)
+    ask = commands.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, help="passages to answer from (RAG_TOP_K, default 5)")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(run=run_ask)
     measure = commands.add_parser("bench", help="benchmarks").add_subparsers(required=True, metavar="BENCH")
     retrieval = measure.add_parser("retrieval", help="hit@k, MRR, nDCG and latency on BEIR-style sets")
     retrieval.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
@@ -47,6 +54,11 @@ def parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--no-cache", action="store_true", help="embed everything afresh")
     retrieval.add_argument("--json", action="store_true")
     retrieval.set_defaults(run=run_bench_retrieval)
+    speed = measure.add_parser("latency", help="search latency from 1,000 to 100,000 chunks")
+    speed.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
+    speed.add_argument("--queries", type=int, default=60)
+    speed.add_argument("--json", action="store_true")
+    speed.set_defaults(run=run_bench_latency)
     for sub in (top, find):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     top.set_defaults(data_dir=None)
@@ -67,6 +79,34 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    retriever, llm = open_retriever(settings), make_llm(settings)
+    final = None
+    for event in ask(args.question, retriever, llm, k=args.k or settings.top_k):
+        if isinstance(event, Answer):
+            final = event
+        elif not args.json:
+            print(event, end="", flush=True)
+    assert final is not None
+    if args.json:
+        fields = ("n", "doc_id", "doc", "page", "text", "start", "end", "cited")
+        citations = [{key: getattr(c, key) for key in fields} for c in final.citations]
+        out = {
+            "answer": final.text, "language": final.language, "mode": final.mode, "citations": citations,
+            "query": final.query, "note": final.note, "removed_markers": final.removed_markers,
+            "timings": {key: round(value, 3) for key, value in final.timings.items()},
+        }  # fmt: skip
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    print()
+    if final.note:
+        print(f"\n({final.note})")
+    for c in final.citations:
+        if c.cited:
+            print(f"[{c.n}] {c.doc}, p. {c.page}: {c.text[:160]}")
+    return 0
+
+
 def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
     embedder = make_embedder(settings.embed_model)
     if not args.no_cache:
@@ -77,6 +117,15 @@ def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({"results": results}, ensure_ascii=False))
     else:
         print(bench.render(results))
+    return 0
+
+
+def run_bench_latency(args: argparse.Namespace, settings: Settings) -> int:
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not sizes or min(sizes) <= 0:
+        raise ValueError(f"--sizes must be positive chunk counts, got {args.sizes!r}")
+    rows = latency.measure(make_embedder(settings.embed_model), sizes, args.queries)
+    print(json.dumps({"results": rows}) if args.json else latency.render(rows))
     return 0
 
 

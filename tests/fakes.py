@@ -37,3 +37,22 @@ class FakeEmbedder:
 
     def count_tokens(self, text: str) -> int:
         return count_tokens(text)
+
+
+class FakeLLM:
+    """A chat model with scripted replies; records what it was sent; can fail on demand."""
+
+    def __init__(self, replies: list[str] | None = None, error: Exception | None = None) -> None:
+        self.replies, self.error = list(replies or []), error
+        self.sent: list[list[dict[str, str]]] = []
+
+    def stream(self, messages: list[dict[str, str]]):  # type: ignore[no-untyped-def]
+        self.sent.append(messages)
+        if self.error is not None:
+            raise self.error
+        reply = self.replies.pop(0) if self.replies else "[1]"
+        for i in range(0, len(reply), 3):
+            yield reply[i : i + 3]
+
+    def complete(self, messages: list[dict[str, str]]) -> str:
+        return "".join(self.stream(messages))

@@ -27,7 +27,9 @@ def write_set(folder: Path) -> Path:
     folder.mkdir()
     with (folder / "corpus.jsonl").open("w", encoding="utf-8") as f:
         for _id, lang, text in CORPUS:
-            f.write(json.dumps({"_id": _id, "title": "", "text": text, "lang": lang}, ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps({"_id": _id, "title": "", "text": text, "lang": lang}, ensure_ascii=False) + "\n"
+            )
     with (folder / "queries.jsonl").open("w", encoding="utf-8") as f:
         for _id, lang, text, _ in QUERIES:
             f.write(json.dumps({"_id": _id, "text": text, "lang": lang}, ensure_ascii=False) + "\n")
@@ -58,7 +60,9 @@ def test_bench_refuses_a_folder_that_is_not_beir(tmp_path):
 
 def test_search_modes_from_the_command_line(tmp_path):
     doc = tmp_path / "notes.txt"
-    doc.write_text("型号 XR-7731 的电池容量为 5000 毫安时。\n\nThe tower is 330 metres tall.", encoding="utf-8")
+    doc.write_text(
+        "型号 XR-7731 的电池容量为 5000 毫安时。\n\nThe tower is 330 metres tall.", encoding="utf-8"
+    )
     assert run("ingest", "add", str(doc), data_dir=tmp_path / "lib").returncode == 0
     for mode in ("hybrid", "dense", "keyword"):
         hits = run_json("rag", "search", "XR-7731 电池", "--mode", mode, data_dir=tmp_path / "lib")["hits"]

@@ -1,0 +1,138 @@
+"""One question, top to bottom: rewrite -> retrieve -> messages -> LLM stream -> citations,
+or, without a reachable LLM, the extractive answer. Never an empty reply."""
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from openai import OpenAIError
+
+from ingest.embed import embed_query
+from ingest.lang import detect_lang
+from rag.citations import Citation, resolve
+from rag.extractive import best_sentences, extractive_text
+from rag.llm import ChatModel, Message
+from rag.prompts import answer_messages, prompt_lang, rewrite_messages
+from rag.retrieve import Hit, Retriever
+
+NOTES = {
+    "no_llm": {
+        "zh": "未配置大模型（RAG_LLM_BASE_URL 为空），显示摘录式回答。",
+        "en": "No language model is configured (RAG_LLM_BASE_URL is empty): showing an extractive answer.",
+    },
+    "llm_failed": {
+        "zh": "大模型服务无法使用（{error}），显示摘录式回答。",
+        "en": "The language model could not be used ({error}): showing an extractive answer.",
+    },
+    "nothing": {
+        "zh": "文档库中没有找到与问题相关的内容。",
+        "en": "Nothing relevant to the question was found in the documents.",
+    },
+}
+FOLLOW_UP = re.compile(
+    r"^(?:and|what about|how about|then|also)\b|\b(?:they|them|their|it|its|this|that|these|those|he|she)\b"
+    r"|^(?:那|那么|还有|另外|其|它|他|她)|(?:他们|她们|它们|这个|那个|这些|那些|该)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the user sees: the text with [n] markers and the sources they point to."""
+
+    text: str
+    language: str
+    mode: str  # "llm" or "extractive"
+    citations: list[Citation]
+    query: str  # what was searched: the question, or its standalone rewrite
+    note: str = ""
+    removed_markers: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def ask(
+    question: str,
+    retriever: Retriever,
+    llm: ChatModel | None,
+    history: list[Message] | None = None,
+    k: int = 5,
+    doc_ids: list[str] | None = None,
+) -> Iterator[str | Answer]:
+    """Yields pieces of the answer text as they arrive, then the final Answer."""
+    if not question.strip():
+        raise ValueError("the question is empty")
+    history = history or []
+    lang = detect_lang(question) or "en"
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    query = standalone(question, lang, history, llm)
+    timings["rewrite_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    hits = retriever.search(query, k=k, doc_ids=doc_ids)
+    timings["retrieve_s"] = time.perf_counter() - start
+    if not hits:
+        note = NOTES["nothing"][prompt_lang(lang)]
+        yield note
+        yield Answer(note, lang, "llm" if llm else "extractive", [], query, note, 0, timings)
+        return
+    note = NOTES["no_llm"][prompt_lang(lang)]
+    if llm is not None:
+        start = time.perf_counter()
+        pieces: list[str] = []
+        try:
+            for piece in llm.stream(answer_messages(question, hits, lang, history)):
+                pieces.append(piece)
+                yield piece
+        except (OpenAIError, OSError) as exc:
+            note = NOTES["llm_failed"][prompt_lang(lang)].format(error=describe(exc))
+        else:
+            timings["generate_s"] = time.perf_counter() - start
+            cited = resolve("".join(pieces), hits)
+            yield Answer(cited.text, lang, "llm", cited.citations, query, "", cited.removed, timings)
+            return
+        if pieces:
+            yield "\n\n"
+    yield from extractive(question, query, hits, retriever, lang, note, timings)
+
+
+def extractive(
+    question: str, query: str, hits: list[Hit], retriever: Retriever, lang: str, note: str, timings: dict
+) -> Iterator[str | Answer]:
+    start = time.perf_counter()
+    vector = embed_query(retriever.embedder, question)
+    quotes = best_sentences(question, hits, retriever.embedder, vector)
+    text = extractive_text(quotes, lang) if quotes else NOTES["nothing"][prompt_lang(lang)]
+    timings["extract_s"] = time.perf_counter() - start
+    cited = resolve(text, hits)
+    yield text
+    yield Answer(cited.text, lang, "extractive", cited.citations, query, note, cited.removed, timings)
+
+
+def standalone(question: str, lang: str, history: list[Message], llm: ChatModel | None) -> str:
+    """A follow-up question made self-contained for retrieval; the question itself otherwise."""
+    asked = [m["content"] for m in history if m["role"] == "user"]
+    if not asked or not FOLLOW_UP.search(question.strip()):
+        return question
+    if llm is not None:
+        try:
+            rewritten = llm.complete(rewrite_messages(question, lang, history)).strip()
+            if rewritten and len(rewritten) < 4 * len(question) + 200:
+                return rewritten
+        except (OpenAIError, OSError):
+            pass  # retrieval still works with the earlier question added
+    return f"{asked[-1]} {question}"
+
+
+def answer(question: str, retriever: Retriever, llm: ChatModel | None, **options: object) -> Answer:
+    """The final Answer, for callers that do not stream."""
+    final = None
+    for event in ask(question, retriever, llm, **options):  # type: ignore[arg-type]
+        if isinstance(event, Answer):
+            final = event
+    assert final is not None
+    return final
+
+
+def describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
