@@ -14,7 +14,10 @@ from tests.fakes import FakeEmbedder, FakeLLM
 pytestmark = pytest.mark.integration  # a real library on disk, fake embedder and LLM
 
 DOCS = {
-    "yangtze.pdf": "The Yangtze is the longest river in China. It is about 6,300 km long and flows into the East China Sea.",
+    "yangtze.pdf": (
+        "The Yangtze is the longest river in China. "
+        "It is about 6,300 km long and flows into the East China Sea."
+    ),
     "公司简介.pdf": "星河科技有限公司成立于2012年，总部位于杭州。公司主要生产数据存储设备。",
 }
 
