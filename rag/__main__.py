@@ -10,9 +10,9 @@ from ingest.embed import make_embedder
 from ingest.embed_cache import CachedEmbedder
 from ingest.errors import ModelMismatch
 from ingest.settings import Settings, load_settings
-from rag import bench, latency
+from rag import bench, bench_answers, latency
 from rag.answer import Answer, ask
-from rag.llm import make_llm
+from rag.llm import make_llm, reachable
 from rag.retrieve import MODES, open_retriever
 
 CACHE = Path.home() / ".cache" / "docqa" / "bench-embeddings.sqlite"
@@ -54,6 +54,13 @@ def parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--no-cache", action="store_true", help="embed everything afresh")
     retrieval.add_argument("--json", action="store_true")
     retrieval.set_defaults(run=run_bench_retrieval)
+    answers = measure.add_parser("answers", help="gold answers, citation precision, language")
+    answers.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+    answers.add_argument("--limit", type=int, help="only the first N queries of each set")
+    answers.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
+    answers.add_argument("--no-cache", action="store_true")
+    answers.add_argument("--json", action="store_true")
+    answers.set_defaults(run=run_bench_answers)
     speed = measure.add_parser("latency", help="search latency from 1,000 to 100,000 chunks")
     speed.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
     speed.add_argument("--queries", type=int, default=60)
@@ -117,6 +124,21 @@ def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({"results": results}, ensure_ascii=False))
     else:
         print(bench.render(results))
+    return 0
+
+
+def run_bench_answers(args: argparse.Namespace, settings: Settings) -> int:
+    embedder = make_embedder(settings.embed_model)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, args.cache)
+    llm = make_llm(settings)
+    if llm is not None and not reachable(llm):
+        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
+        llm = None
+    results = bench_answers.run(args.dirs, settings, embedder, llm, args.limit)
+    print(
+        json.dumps({"results": results}, ensure_ascii=False) if args.json else bench_answers.render(results)
+    )
     return 0
 
 

@@ -11,8 +11,8 @@ from ingest.sentences import sentences
 from rag.retrieve import Hit
 
 PASSAGES = 3  # sentences come from the best few passages only
-CANDIDATES = 8  # sentences embedded for the semantic score
-CHOSEN = 2
+NEAR_TOP = 0.8  # another passage is quoted only when it scored nearly as well as the best
+PER_PASSAGE = 4  # sentences per passage compared by meaning
 MAX_CHARS = 300
 
 
@@ -26,28 +26,27 @@ class Quote:
 
 
 def best_sentences(question: str, hits: list[Hit], embedder: Embedder, query: np.ndarray) -> list[Quote]:
-    """Up to CHOSEN sentences, best first."""
+    """The best sentence of the best passage, and of each other passage that scored nearly as
+    well; in a passage, sentences are ranked by shared keywords and by meaning."""
     terms = set(keyword_tokens(question))
-    candidates: list[tuple[float, Quote]] = []
+    quotes = []
     for n, hit in enumerate(hits[:PASSAGES], 1):
-        prior = 1.0 / n  # the retrieval order already says which passage fits best
+        if n > 1 and not (hits[0].score > 0 and hit.score >= NEAR_TOP * hits[0].score):
+            continue
+        candidates = []
         for s, e in sentences(hit.text, 0, len(hit.text), hit.lang):
             text = hit.text[s:e]
-            if len(text) < 4:
-                continue
             overlap = len(terms & set(keyword_tokens(text))) / max(len(terms), 1)
-            quote = Quote(n, text[:MAX_CHARS], hit.start + s, hit.start + e, 0.0)
-            candidates.append((0.5 * overlap + 0.3 * prior, quote))
-    candidates.sort(key=lambda pair: -pair[0])
-    shortlist = candidates[:CANDIDATES]
-    if not shortlist:
-        return []
-    vectors = embedder.embed_passages([quote.text for _, quote in shortlist])
-    scored = [
-        Quote(q.n, q.text, q.start, q.end, lexical + float(vector @ query))
-        for (lexical, q), vector in zip(shortlist, vectors, strict=True)
-    ]
-    return sorted(scored, key=lambda q: -q.score)[:CHOSEN]
+            candidates.append((overlap, Quote(n, text[:MAX_CHARS], hit.start + s, hit.start + e, 0.0)))
+        candidates = sorted(candidates, key=lambda pair: -pair[0])[:PER_PASSAGE]
+        if not candidates:
+            continue
+        vectors = embedder.embed_passages([quote.text for _, quote in candidates])
+        # one passage is one language, so plain cosine compares its sentences fairly
+        scored = [(lexical + float(v @ query), q) for (lexical, q), v in zip(candidates, vectors, strict=True)]
+        score, best = max(scored, key=lambda pair: pair[0])
+        quotes.append(Quote(best.n, best.text, best.start, best.end, score))
+    return quotes
 
 
 LABEL = {

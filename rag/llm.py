@@ -4,7 +4,7 @@ vLLM applies the model's own chat template; we only send role/content messages."
 from collections.abc import Iterator
 from typing import Protocol
 
-from openai import OpenAI, Timeout
+from openai import OpenAI, OpenAIError, Timeout
 
 from ingest.settings import Settings
 
@@ -58,6 +58,15 @@ class LLM:
 
     def complete(self, messages: list[Message]) -> str:
         return "".join(self.stream(messages))
+
+
+def reachable(llm: LLM) -> bool:
+    """Whether the server answers at all (it lists its models)."""
+    try:
+        llm.client.models.list()
+    except (OpenAIError, OSError):
+        return False
+    return True
 
 
 def make_llm(settings: Settings) -> LLM | None:

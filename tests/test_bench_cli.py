@@ -16,10 +16,10 @@ CORPUS = [
     ("p-panda", "en", "Giant pandas live in the mountains of Sichuan and eat mostly bamboo."),
 ]
 QUERIES = [
-    ("q1", "zh", "长江有多长？", "p-river"),
-    ("q2", "en", "When was the Eiffel Tower completed?", "p-tower"),
-    ("q3", "en", "Which famous green tea comes from Hangzhou?", "p-tea"),
-    ("q4", "zh", "大熊猫主要吃什么？", "p-panda"),
+    ("q1", "zh", "长江有多长？", "p-river", "6300公里"),
+    ("q2", "en", "When was the Eiffel Tower completed?", "p-tower", "1889"),
+    ("q3", "en", "Which famous green tea comes from Hangzhou?", "p-tea", "龙井茶"),
+    ("q4", "zh", "大熊猫主要吃什么？", "p-panda", "bamboo"),
 ]
 
 
@@ -31,9 +31,10 @@ def write_set(folder: Path) -> Path:
                 json.dumps({"_id": _id, "title": "", "text": text, "lang": lang}, ensure_ascii=False) + "\n"
             )
     with (folder / "queries.jsonl").open("w", encoding="utf-8") as f:
-        for _id, lang, text, _ in QUERIES:
-            f.write(json.dumps({"_id": _id, "text": text, "lang": lang}, ensure_ascii=False) + "\n")
-    rows = ["query-id\tcorpus-id\tscore"] + [f"{q}\t{gold}\t1" for q, _, _, gold in QUERIES]
+        for _id, lang, text, _, gold in QUERIES:
+            row = {"_id": _id, "text": text, "lang": lang, "answers": [gold]}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    rows = ["query-id\tcorpus-id\tscore"] + [f"{q}\t{gold}\t1" for q, _, _, gold, _ in QUERIES]
     (folder / "qrels.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return folder
 
@@ -49,6 +50,20 @@ def test_bench_reports_every_mode_with_sane_metrics(tmp_path):
         assert 0 <= r["mrr@10"] <= 1 and 0 <= r["ndcg@10"] <= 1 and r["p95_ms"] >= r["p50_ms"] > 0
     hybrid = results[0]
     assert hybrid["hit@1"] == 1.0  # four distinct topics, two languages: every question finds its passage
+
+
+def test_bench_answers_in_extractive_mode(tmp_path):
+    folder = write_set(tmp_path / "tiny")
+    args = ("bench", "answers", str(folder), "--no-cache")
+    results = run_json("rag", *args, data_dir=tmp_path / "unused", RAG_LLM_BASE_URL="")["results"]
+    assert len(results) == 1
+    r = results[0]
+    assert (r["dir"], r["mode"], r["queries"]) == ("tiny", "extractive", 4)
+    assert r["answer_contains_gold"] == 1.0  # each answer sentence is quoted from its passage
+    assert r["citation_precision"] == 1.0
+    # the two same-language answers match; quotes stay in the document's language, so the
+    # cross-language ones match only where the label in the question's language outweighs the quote
+    assert 0.5 <= r["language_match"] <= 1.0
 
 
 def test_bench_refuses_a_folder_that_is_not_beir(tmp_path):
