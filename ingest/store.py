@@ -59,9 +59,7 @@ class Store:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.model, self.dim = model, dim
-        self._db = sqlite3.connect(self.data_dir / DB_NAME, check_same_thread=False, timeout=60)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._local = threading.local()  # one SQLite connection per thread (the app serves many)
         self._db.executescript(SCHEMA)
         self._guard = threading.RLock()
         self._indexes: Indexes | None = None
@@ -69,6 +67,16 @@ class Store:
         self._rebuilding = not check
         if check:
             self.check_model()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.data_dir / DB_NAME, timeout=60)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            self._local.connection = connection
+        return connection
 
     @classmethod
     def unchecked(cls, data_dir: Path, model: str, dim: int) -> "Store":

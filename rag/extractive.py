@@ -13,6 +13,7 @@ from rag.retrieve import Hit
 PASSAGES = 3  # sentences come from the best few passages only
 NEAR_TOP = 0.8  # another passage is quoted only when it scored nearly as well as the best
 PER_PASSAGE = 4  # sentences per passage compared by meaning
+SECOND = 0.15  # the best passage gives a second sentence when it scores within this of its first
 MAX_CHARS = 300
 
 
@@ -46,8 +47,14 @@ def best_sentences(question: str, hits: list[Hit], embedder: Embedder, query: np
         scored = [
             (lexical + float(v @ query), q) for (lexical, q), v in zip(candidates, vectors, strict=True)
         ]
-        score, best = max(scored, key=lambda pair: pair[0])
-        quotes.append(Quote(best.n, best.text, best.start, best.end, score))
+        scored.sort(key=lambda pair: -pair[0])
+        chosen = [
+            pair
+            for i, pair in enumerate(scored[:2])
+            if i == 0 or (n == 1 and pair[0] >= scored[0][0] - SECOND)
+        ]
+        chosen.sort(key=lambda pair: pair[1].start)  # in reading order
+        quotes += [Quote(q.n, q.text, q.start, q.end, score) for score, q in chosen]
     return quotes
 
 
@@ -59,4 +66,11 @@ LABEL = {
 
 def extractive_text(quotes: list[Quote], lang: str) -> str:
     label = LABEL["zh" if lang == "zh" else "en"]
-    return label + "\n\n" + "\n\n".join(f"> {q.text} [{q.n}]" for q in quotes)
+    groups: list[list[Quote]] = []
+    for q in quotes:  # consecutive sentences of one source form one quoted paragraph
+        if groups and groups[-1][0].n == q.n:
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    paragraphs = [f"> {' '.join(q.text for q in group)} [{group[0].n}]" for group in groups]
+    return label + "\n\n" + "\n\n".join(paragraphs)

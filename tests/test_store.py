@@ -8,7 +8,7 @@ from ingest.errors import ModelMismatch
 from ingest.pipeline import add_file, prepare
 from ingest.records import Page
 from ingest.store import DB_NAME, Entry, Store
-from rag.retrieve import search
+from rag.retrieve import Retriever
 from tests.fakes import FakeEmbedder
 
 pytestmark = pytest.mark.integration
@@ -45,7 +45,7 @@ def test_add_search_and_files_on_disk(tmp_path, fake_embedder):
     generation = store.generation()
     assert DB_NAME in files and f"index-{generation}.faiss" in files and f"keywords-{generation}.npz" in files
     assert len([f for f in files if f.endswith((".faiss", ".npz"))]) == 2  # older generations are gone
-    hits = search(store, fake_embedder, "长江是中国最长的河流", k=2)
+    hits = Retriever(store, fake_embedder).search("长江是中国最长的河流", k=2)
     assert hits[0].doc == "rivers.txt" and "长江" in hits[0].text
     assert hits[0].score >= hits[1].score
 
@@ -66,7 +66,7 @@ def test_remove_deletes_rows_and_vectors(tmp_path, fake_embedder):
     before = store.indexes().vectors.ntotal
     assert store.remove(rivers.doc_id)
     assert store.indexes().vectors.ntotal == before - rivers.chunks
-    assert all(h.doc != "rivers.txt" for h in search(store, fake_embedder, "长江", k=10))
+    assert all(h.doc != "rivers.txt" for h in Retriever(store, fake_embedder).search("长江", k=10))
     assert not store.remove(rivers.doc_id)
     assert_consistent(Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim))
 
