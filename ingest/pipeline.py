@@ -1,6 +1,7 @@
 """One ingest, top to bottom: load -> detect language -> split -> embed -> store."""
 
 import hashlib
+import io
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pypdf
 
 from ingest.embed import Embedder
 from ingest.lang import dominant, segment_languages
@@ -48,6 +50,7 @@ def add_file(
         return Added(existing, new=False)
     with timed(clock, "load"):
         pages = load_file(path, password)
+    store.keep_original(doc_id, original_bytes(path, password), path.suffix)
     entry = prepare(
         doc_id, path.name, path.stat().st_size, pages, embedder, chunk_tokens, chunk_overlap,
         batch_size, progress, clock,
@@ -97,6 +100,19 @@ def timed(timings: dict[str, float], step: str) -> Iterator[None]:
         yield
     finally:
         timings[step] = timings.get(step, 0.0) + time.perf_counter() - start
+
+
+def original_bytes(path: Path, password: str | None) -> bytes:
+    """The file as the library keeps it: an encrypted PDF is kept decrypted, so its pages can
+    be shown as evidence without asking for the password again."""
+    if path.suffix.lower() != ".pdf" or password is None:
+        return path.read_bytes()
+    reader = pypdf.PdfReader(path)
+    if reader.is_encrypted:
+        reader.decrypt(password)
+    out = io.BytesIO()
+    pypdf.PdfWriter(clone_from=reader).write(out)
+    return out.getvalue()
 
 
 def file_id(path: Path) -> str:

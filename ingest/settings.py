@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     # A cross-encoder reranker, e.g. BAAI/bge-reranker-v2-m3; empty means no reranking.
     rerank_model: str = ""
     top_k: int = Field(default=5, gt=0, le=50)
+    max_file_mb: int = Field(default=50, gt=0)  # per uploaded file
     # The chat model behind vLLM's OpenAI-compatible server; an empty URL means no LLM.
     llm_base_url: str = "http://localhost:8000/v1"
     llm_model: str = "Qwen/Qwen2.5-7B-Instruct"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.atomic import write_atomic
 from ingest.errors import ModelMismatch
 from ingest.indexes import Indexes, remove_stale
 from ingest.records import Chunk, Document, Page
@@ -126,6 +127,16 @@ class Store:
         rows = self._db.execute(f"SELECT id, {CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", ids)
         return {row[0]: Chunk(*row[1:]) for row in rows}
 
+    def original(self, doc_id: str) -> Path | None:
+        """The stored copy of the document's file (decrypted, if it was encrypted)."""
+        return next(iter(sorted((self.data_dir / "files").glob(f"{doc_id}.*"))), None)
+
+    def keep_original(self, doc_id: str, data: bytes, suffix: str) -> None:
+        """Store the file's bytes under its id; written before the commit that lists it."""
+        folder = self.data_dir / "files"
+        folder.mkdir(exist_ok=True)
+        write_atomic(folder / f"{doc_id}{suffix.lower()}", lambda handle: handle.write(data))
+
     def chunk_langs(self) -> dict[int, str]:
         return dict(self._db.execute("SELECT id, lang FROM chunks").fetchall())
 
@@ -205,6 +216,8 @@ class Store:
             for table in ("chunks", "pages", "documents"):
                 self._db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
             self._commit(generation)
+        for path in (self.data_dir / "files").glob(f"{doc_id}.*"):
+            path.unlink(missing_ok=True)
         return True
 
     def replace_vectors(self, ids: list[int], vectors: np.ndarray) -> None:

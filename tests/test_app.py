@@ -1,25 +1,133 @@
-"""The minimal page, headless through Streamlit's AppTest, on a real library."""
+"""The web page, headless through Streamlit's AppTest, on a real library in a temporary folder;
+the LLM is absent (extractive answers) or a scripted fake."""
+
+from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.cli import ROOT, run
+import rag.llm
+from tests.cli import ROOT
+from tests.fakes import FakeLLM
+from tests.pdfs import make_pdf
 
 pytestmark = pytest.mark.integration
 
+PAGES = [
+    "第一章 公司简介\n星河科技有限公司成立于二〇一二年，总部位于杭州，主要从事数据存储设备的研发。",
+    "第二章 地理知识\n长江是中国最长的河流，全长约6300公里，最后注入东海。",
+]
 
-def test_page_shows_the_library_and_searches_it(tmp_path, monkeypatch):
-    doc = tmp_path / "handbook.md"
-    doc.write_text("# 员工手册\n\n员工每年享有十五天带薪年假。", encoding="utf-8")
-    data_dir = tmp_path / "lib"
-    assert run("ingest", "add", str(doc), data_dir=data_dir).returncode == 0
-    monkeypatch.setenv("RAG_DATA_DIR", str(data_dir))
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "lib"))
+    monkeypatch.setenv("RAG_LLM_BASE_URL", "")
     st.cache_resource.clear()
-    app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=120).run()
+    st.cache_data.clear()
+    return AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()
+
+
+def chinese(app: AppTest) -> AppTest:
+    return app.sidebar.radio[0].set_value("中文").run()
+
+
+def upload(app: AppTest, name: str, data: bytes) -> AppTest:
+    return app.file_uploader[0].upload(name, data, "application/pdf").run()
+
+
+def texts(elements) -> list[str]:  # type: ignore[no-untyped-def]
+    return [e.value for e in elements]
+
+
+def test_upload_indexes_at_once_and_lists_the_document(app, tmp_path):
+    pdf = make_pdf(tmp_path / "星河科技.pdf", PAGES).read_bytes()
+    chinese(app)
+    app = upload(app, "星河科技.pdf", pdf)
     assert not app.exception
-    assert "1 documents in the library" in app.caption[0].value
-    app.text_input[0].input("年假有几天？").run()
+    assert any("星河科技.pdf：2 页" in s for s in texts(app.success))
+    table = app.dataframe[0].value
+    assert list(table["文件名"]) == ["星河科技.pdf"] and list(table["页数"]) == [2]
+    assert "共 1 个文档" in texts(app.caption)
+
+
+def test_one_bad_file_does_not_stop_the_others(app, tmp_path):
+    good = make_pdf(tmp_path / "good.pdf", PAGES).read_bytes()
+    uploader = app.file_uploader[0]
+    uploader.upload("broken.pdf", good[:200], "application/pdf")  # dropped together
+    app = uploader.upload("good.pdf", good, "application/pdf").run()
+    assert any("broken.pdf: the PDF is damaged" in e for e in texts(app.error))
+    assert any("good.pdf: 2 pages" in s for s in texts(app.success))
+
+
+def test_encrypted_pdf_takes_its_password(app, tmp_path):
+    locked = make_pdf(tmp_path / "locked.pdf", ["机密：项目代号为青鸟。"], password="s3cret").read_bytes()
+    app = upload(app, "locked.pdf", locked)
+    assert any("locked.pdf is encrypted" in w for w in texts(app.warning))
+    app.text_input(key="password:locked.pdf:" + str(len(locked))).input("s3cret")
+    app = app.button(key="unlock:locked.pdf:" + str(len(locked))).click().run()
+    assert any("locked.pdf: 1 pages" in s for s in texts(app.success))
+
+
+def test_size_limit_is_shown_and_enforced(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "lib"))
+    monkeypatch.setenv("RAG_LLM_BASE_URL", "")
+    monkeypatch.setenv("RAG_MAX_FILE_MB", "1")
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60).run()
+    assert "up to 1 MB per file" in texts(app.caption)
+    app = upload(app, "big.txt", b"x" * 1_500_000)
+    assert any("1.5 MB is over the 1 MB limit" in e for e in texts(app.error))
+
+
+def test_chat_answers_with_a_citation_of_the_page(app, tmp_path):
+    app = upload(chinese(app), "星河科技.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes())
+    app = app.chat_input[0].set_value("长江有多长？").run()
     assert not app.exception
-    assert "handbook.md, p. 1" in app.markdown[0].value
-    assert "十五天带薪年假" in app.text[0].value
+    answer = app.chat_message[1]
+    shown = answer.markdown[0].value.replace("\\", "")  # shown escaped: document text is not markdown
+    assert "6300公里" in shown and "[1]" in shown
+    assert any("未配置大模型" in i for i in texts(answer.info))
+    labels = [e.label.replace("\\", "") for e in answer.expander]
+    assert labels[0] == "[1] 星河科技.pdf 第 2 页"
+    assert "<mark>" in answer.expander[0].markdown[0].value  # the cited sentence is highlighted
+    assert len(answer.expander[0].get("image")) == 1  # the page image with the passage marked
+
+
+def test_llm_answer_and_new_conversation(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "lib"))
+    monkeypatch.setattr(rag.llm, "make_llm", lambda settings: FakeLLM(["长江全长约6300公里[1]。"]))
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()
+    app = upload(app, "a.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes())
+    app = app.chat_input[0].set_value("How long is the Yangtze?").run()
+    answer = app.chat_message[1]
+    assert answer.markdown[0].value.replace("\\", "") == "长江全长约6300公里[1]。"
+    assert not answer.info  # no note: the model answered
+    assert answer.expander[0].label.replace("\\", "") == "[1] a.pdf, p. 2"
+    app = app.sidebar.button(key="new_chat").click().run()
+    assert not app.chat_message
+
+
+def test_filter_to_selected_documents(app, tmp_path):
+    other = make_pdf(tmp_path / "b.pdf", ["黄河是中国第二长的河流，全长约5464公里。"]).read_bytes()
+    uploader = app.file_uploader[0]
+    uploader.upload("a.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes(), "application/pdf")
+    app = uploader.upload("b.pdf", other, "application/pdf").run()
+    doc_b = next(d for d in app.sidebar.multiselect[0].options if "b.pdf" in d)
+    app = app.sidebar.multiselect[0].select(doc_b).run()
+    app = app.chat_input[0].set_value("长江有多长？").run()
+    labels = [e.label.replace("\\", "") for e in app.chat_message[1].expander]
+    assert labels and all("b.pdf" in label for label in labels[:1]) and not any("a.pdf" in x for x in labels)
+
+
+def test_delete_asks_for_confirmation(app, tmp_path):
+    app = upload(app, "a.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes())
+    picker = app.multiselect(key="to_delete")
+    app = picker.select(picker.options[0]).run()
+    app = app.button(key="delete").click().run()
+    assert any("Delete 1 documents?" in w for w in texts(app.warning))
+    app = app.button(key="yes_delete").click().run()
+    assert any("Deleted 1 documents" in s for s in texts(app.success))
+    assert "0 documents" in texts(app.caption)

@@ -134,3 +134,12 @@ def test_several_documents_in_one_commit(tmp_path, fake_embedder):
     assert store.add(entries[:1]) == [False] and store.generation() == 1
     assert_consistent(store)
     assert store.indexes().keywords.search("第一份", 5)[0][0] == store.chunk_ids()[0]
+
+
+def test_the_original_file_is_kept_until_the_document_is_removed(tmp_path, fake_embedder):
+    store = library(tmp_path, fake_embedder)
+    tea = next(d for d in store.documents() if d.name == "tea.txt")
+    kept = store.original(tea.doc_id)
+    assert kept is not None and kept.read_text(encoding="utf-8") == DOCS["tea.txt"]
+    assert store.remove(tea.doc_id)
+    assert store.original(tea.doc_id) is None and not kept.exists()

@@ -1,61 +1,232 @@
-"""文档问答 web page: upload files into the library and search it. Lays out; the library does the work."""
+"""文档问答 web app: upload, library, and chat with checkable citations.
+The page only lays out and calls the library (ingest/, rag/)."""
 
-import tempfile
+import re
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from ingest.embed import Embedder
-from ingest.errors import IngestError, ModelMismatch
-from ingest.load import SUPPORTED
-from ingest.pipeline import add_file
+from ingest.errors import IngestError, ModelMismatch, PasswordRequired
+from ingest.records import Document
 from ingest.settings import Settings, load_settings
-from ingest.store import Store
+from rag.answer import Answer, ask
+from rag.citations import Citation
+from rag.llm import ChatModel, make_llm
 from rag.retrieve import Retriever, open_retriever
+from ui.evidence import highlight, page_image
+from ui.i18n import STRINGS, default_language
+from ui.upload import ingest_upload
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 @st.cache_resource
-def library() -> tuple[Settings, Store, Embedder, Retriever]:
-    """One embedder, store and retriever per server process, shared by every browser session."""
+def resources() -> tuple[Settings, Retriever, ChatModel | None]:
+    """One library, retriever and LLM client per server process, shared by all browser sessions."""
     settings = load_settings()
-    retriever = open_retriever(settings)
-    return settings, retriever.store, retriever.embedder, retriever
+    return settings, open_retriever(settings), make_llm(settings)
 
 
-def ingest_upload(name: str, data: bytes, settings: Settings, store: Store, embedder: Embedder) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(data)
-        added = add_file(path, store, embedder, settings.chunk_tokens, settings.chunk_overlap)
+@st.cache_data(max_entries=64, show_spinner=False)
+def evidence_image(path: str, page: int, passage: str) -> bytes | None:
+    return page_image(Path(path), page, passage)
+
+
+def escape(text: str) -> str:
+    """Text from documents or the model shown as text: no markdown links, images, HTML or math."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def show_text(text: str) -> str:
+    """An answer for st.markdown: escaped, with its quoted lines kept as quotes."""
+    lines = [
+        ("> " + escape(line[2:])) if line.startswith("> ") else escape(line) for line in text.split("\n")
+    ]
+    return "  \n".join(lines)
+
+
+def page_label(T: dict[str, str], c: Citation) -> str:
+    page = str(c.page) if c.page == c.page_end else f"{c.page}–{c.page_end}"
+    return T["source_label"].format(n=c.n, doc=escape(c.doc), page=page)
+
+
+def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: dict[str, str]) -> None:
+    if answer.note:
+        st.info(answer.note)
+    cited = [c for c in answer.citations if c.cited]
+    if cited:
+        st.markdown(f"**{T['sources']}**")
+    for i, c in enumerate(cited):
+        with st.expander(page_label(T, c), expanded=i == 0):
+            passage = highlight(c.text, lang_of.get(c.doc_id, ""), answer.text, c.n)
+            st.markdown(f'<div class="passage">{passage}</div>', unsafe_allow_html=True)
+            original = retriever.store.original(c.doc_id)
+            if original is not None and original.suffix == ".pdf":
+                image = evidence_image(str(original), c.page, c.text)
+                if image:
+                    st.image(image, caption=page_label(T, c))
+    uncited = [c for c in answer.citations if not c.cited]
+    if uncited:
+        with st.expander(T["other_sources"], expanded=False):
+            for c in uncited:
+                st.markdown(f"**{page_label(T, c)}**")
+                st.markdown(highlight(c.text, "", "", c.n, spans=[]), unsafe_allow_html=True)
+
+
+def upload_section(T: dict[str, str], settings: Settings, retriever: Retriever) -> None:
+    limit = T["limit"].format(mb=settings.max_file_mb)
+    files = st.file_uploader(
+        T["upload"], type=["pdf", "txt", "md"], accept_multiple_files=True, help=limit, key="uploader"
+    )
+    st.caption(limit)
+    results: dict[str, tuple[str, str]] = st.session_state.setdefault("uploads", {})
+    fresh = [u for u in files or [] if f"{u.name}:{u.size}" not in results]
+    for upload in fresh:
+        results[f"{upload.name}:{upload.size}"] = add_one(
+            T, settings, retriever, upload.name, upload.getvalue(), None
+        )
+    if fresh:
+        st.rerun()  # the sidebar's document list was drawn before these were added
+    for upload in files or []:
+        key = f"{upload.name}:{upload.size}"
+        kind, message = results[key]
+        if kind == "ok":
+            st.success(message)
+        elif kind == "password":
+            st.warning(message)
+            secret = st.text_input(message, type="password", key=f"password:{key}")
+            if st.button(T["unlock"], key=f"unlock:{key}") and secret:
+                results[key] = add_one(T, settings, retriever, upload.name, upload.getvalue(), secret)
+                st.rerun()
+        else:
+            st.error(message)
+
+
+def add_one(
+    T: dict[str, str], settings: Settings, retriever: Retriever, name: str, data: bytes, password: str | None
+) -> tuple[str, str]:
+    """Index one file with a progress bar; (kind, message) for the page to show."""
+    bar = st.progress(0.0, text=T["parsing"].format(name=name))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=T["embedding"].format(name=name, done=done, total=total))
+
+    try:
+        added = ingest_upload(name, data, settings, retriever, password, progress)
+    except PasswordRequired as exc:
+        return "password", T["password"].format(name=name) + f" ({exc})"
+    except IngestError as exc:
+        return "error", T["failed"].format(name=name, error=exc)
+    except Exception as exc:  # one bad file must not stop the others, nor the page
+        return "error", T["failed"].format(name=name, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        bar.empty()
     doc = added.document
-    note = "" if added.new else " (already in the library)"
-    return f"{doc.name}: {doc.pages} pages, {doc.chunks} chunks, {doc.lang or '?'}{note}"
+    text = T["added" if added.new else "unchanged"].format(
+        name=doc.name, pages=doc.pages, chunks=doc.chunks, lang=doc.lang or "?"
+    )
+    if doc.pages_without_text:
+        text += " · " + T["no_text_pages"].format(pages=", ".join(map(str, doc.pages_without_text)))
+    return "ok", text
 
 
-st.set_page_config(page_title="文档问答 · Document Q&A", layout="wide")
-st.title("文档问答 · Document Q&A")
+def row(T: dict[str, str], d: Document) -> dict[str, object]:
+    return {
+        T["col_name"]: d.name,
+        T["col_pages"]: d.pages,
+        T["col_lang"]: d.lang,
+        T["col_chunks"]: d.chunks,
+        T["col_added"]: d.added_at.replace("T", " ")[:16],
+        T["col_no_text"]: ", ".join(map(str, d.pages_without_text)),
+    }
+
+
+def library_section(T: dict[str, str], retriever: Retriever, documents: list[Document]) -> None:
+    wanted = st.text_input(T["search_docs"], key="doc_search").strip().lower()
+    shown = [d for d in documents if wanted in d.name.lower()]
+    st.caption(T["documents"].format(count=len(shown)))
+    rows = [row(T, d) for d in shown]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    by_id = {d.doc_id: d for d in shown}
+    chosen = st.multiselect(T["delete"], list(by_id), format_func=lambda i: by_id[i].name, key="to_delete")
+    if chosen and st.button(T["delete"], key="delete"):
+        st.session_state["confirm"] = chosen
+    pending = st.session_state.get("confirm")
+    if pending:
+        st.warning(T["confirm_delete"].format(count=len(pending)))
+        yes, no = st.columns(2)
+        if yes.button(T["yes_delete"], key="yes_delete"):
+            for doc_id in pending:
+                retriever.store.remove(doc_id)
+            st.session_state.pop("confirm")
+            st.session_state["deleted"] = len(pending)
+            st.rerun()
+        if no.button(T["cancel"], key="cancel_delete"):
+            st.session_state.pop("confirm")
+            st.rerun()
+    if st.session_state.get("deleted"):
+        st.success(T["deleted"].format(count=st.session_state.pop("deleted")))
+
+
+def chat_section(
+    T: dict[str, str],
+    settings: Settings,
+    retriever: Retriever,
+    llm: ChatModel | None,
+    doc_ids: list[str] | None,
+) -> None:
+    messages: list[dict] = st.session_state.setdefault("messages", [])
+    lang_of = {d.doc_id: d.lang.split("+")[0] for d in retriever.store.documents()}
+    for message in messages:
+        with st.chat_message(message["role"]):
+            st.markdown(show_text(message["content"]))
+            if message.get("answer"):
+                sources(message["answer"], T, retriever, lang_of)
+    if not (question := st.chat_input(T["ask"])):
+        return
+    history = [{"role": m["role"], "content": re.sub(r"\[\d+\]", "", m["content"])} for m in messages]
+    messages.append({"role": "user", "content": question})
+    with st.chat_message("user"):
+        st.markdown(show_text(question))
+    with st.chat_message("assistant"):
+        placeholder, streamed, final = st.empty(), "", None
+        for event in ask(question, retriever, llm, history=history, k=settings.top_k, doc_ids=doc_ids):
+            if isinstance(event, Answer):
+                final = event
+            else:
+                streamed += event
+                placeholder.markdown(show_text(streamed) + " ▌")
+        assert final is not None
+        placeholder.markdown(show_text(final.text))
+        sources(final, T, retriever, lang_of)
+    messages.append({"role": "assistant", "content": final.text, "answer": final})
+
+
+st.set_page_config(page_title="文档问答 · Document Q&A", page_icon="📄", layout="wide")
 try:
-    settings, store, embedder, retriever = library()
+    settings, retriever, llm = resources()
 except ModelMismatch as exc:
     st.error(str(exc))
     st.stop()
 
-uploads = st.file_uploader(
-    "PDF, .txt, .md", type=[s.lstrip(".") for s in SUPPORTED], accept_multiple_files=True
-)
-done: dict[str, str] = st.session_state.setdefault("done", {})
-for upload in uploads or []:
-    key = f"{upload.name}:{upload.size}"
-    if key not in done:
-        with st.spinner(f"indexing {upload.name}…"):
-            try:
-                done[key] = "✅ " + ingest_upload(upload.name, upload.getvalue(), settings, store, embedder)
-            except IngestError as exc:
-                done[key] = f"❌ {upload.name}: {exc}"
-    st.write(done[key])
+browser = default_language(st.context.locale, st.context.headers.get("Accept-Language"))
+choice = st.sidebar.radio("界面语言 / Interface", ["中文", "English"], index=0 if browser == "zh" else 1)
+T = STRINGS["zh" if choice == "中文" else "en"]
+st.title(f"📄 {T['title']}")
+documents = retriever.store.documents()
+with st.sidebar:
+    names = {d.doc_id: d.name for d in documents}
+    selected = st.multiselect(T["filter"], list(names), format_func=lambda i: names[i], key="filter")
+    if st.button(T["new_chat"], key="new_chat"):
+        st.session_state["messages"] = []
+    st.caption(T["llm_on"].format(model=settings.llm_model) if llm else T["llm_off"])
 
-st.caption(f"{len(store.documents())} documents in the library")
-if query := st.text_input("Search / 搜索"):
-    for n, hit in enumerate(retriever.search(query, k=5), 1):
-        st.markdown(f"**[{n}] {hit.doc}, p. {hit.page}** · {hit.score:.2f}")
-        st.text(hit.text)
+chat_tab, library_tab = st.tabs([T["chat"], T["library"]])
+with library_tab:
+    upload_section(T, settings, retriever)
+    library_section(T, retriever, retriever.store.documents())
+with chat_tab:
+    if not documents:
+        st.info(T["empty_library"])
+    chat_section(T, settings, retriever, llm, selected or None)

@@ -1,0 +1,92 @@
+"""Evidence where it stands: the cited PDF page rendered with the passage's region marked,
+and the passage with the cited sentences highlighted (HTML-escaped: documents are data)."""
+
+import html
+import io
+from pathlib import Path
+
+import pypdfium2
+from PIL import Image, ImageDraw
+
+from ingest.keywords import keyword_tokens
+from ingest.sentences import sentences
+
+SCALE = 1.5  # 108 dpi: legible, and light enough for a browser
+MARK = (255, 200, 0, 90)
+
+
+def page_image(pdf: Path, page: int, passage: str, password: str | None = None) -> bytes | None:
+    """PNG of the page with the passage's text boxes marked; None when the page can't be drawn."""
+    try:
+        document = pypdfium2.PdfDocument(pdf, password=password)
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        if not 1 <= page <= len(document):
+            return None
+        pdf_page = document[page - 1]
+        image = pdf_page.render(scale=SCALE).to_pil().convert("RGBA")
+        boxes = passage_boxes(pdf_page, passage)
+        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(overlay)
+        height = pdf_page.get_height()
+        for left, bottom, right, top in boxes:  # PDF points, origin bottom-left
+            draw.rectangle(
+                (left * SCALE, (height - top) * SCALE, right * SCALE, (height - bottom) * SCALE), fill=MARK
+            )
+        out = io.BytesIO()
+        Image.alpha_composite(image, overlay).convert("RGB").save(out, format="PNG")
+        return out.getvalue()
+    finally:
+        document.close()
+
+
+def passage_boxes(pdf_page: pypdfium2.PdfPage, passage: str) -> list[tuple[float, float, float, float]]:
+    """Rectangles of the characters PDFium reads for the passage, found ignoring whitespace.
+    The stored text may come from pypdf, so the ends are matched when the whole is not."""
+    textpage = pdf_page.get_textpage()
+    text = textpage.get_text_range()
+    visible = [i for i, ch in enumerate(text) if not ch.isspace()]
+    squeezed = "".join(text[i] for i in visible)
+    wanted = "".join(passage.split())
+    if not wanted or not squeezed:
+        return []
+    start = squeezed.find(wanted)
+    if start >= 0:
+        end = start + len(wanted)
+    else:
+        head, tail = wanted[:24], wanted[-24:]
+        start, last = squeezed.find(head), squeezed.rfind(tail)
+        if start < 0 or last < start:
+            return []
+        end = last + len(tail)
+    first, final = visible[start], visible[end - 1]  # PDFium's text and char indices agree
+    count = textpage.count_rects(first, final - first + 1)
+    return [textpage.get_rect(i) for i in range(count)]
+
+
+def highlight(
+    passage: str, lang: str, answer: str, n: int, spans: list[tuple[int, int]] | None = None
+) -> str:
+    """The passage as HTML, the sentences the answer relies on for [n] in <mark>."""
+    marks = spans if spans is not None else cited_sentences(passage, lang, answer, n)
+    parts, position = [], 0
+    for start, end in sorted(marks):
+        parts.append(html.escape(passage[position:start]))
+        parts.append(f"<mark>{html.escape(passage[start:end])}</mark>")
+        position = end
+    parts.append(html.escape(passage[position:]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def cited_sentences(passage: str, lang: str, answer: str, n: int) -> list[tuple[int, int]]:
+    """Sentences of the passage that share the most keywords with the answer's sentences
+    carrying [n]; the whole passage is the evidence when nothing matches."""
+    claims = [s for s in answer.replace("\n", " ").split(f"[{n}]")[:-1]]
+    terms = set()
+    for claim in claims:
+        terms |= set(keyword_tokens(claim[-200:]))
+    spans = sentences(passage, 0, len(passage), lang)
+    scored = [(len(terms & set(keyword_tokens(passage[s:e]))), (s, e)) for s, e in spans]
+    best = max((score for score, _ in scored), default=0)
+    return [span for score, span in scored if best and score >= max(1, best // 2)]
