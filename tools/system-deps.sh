@@ -1,12 +1,14 @@
 #!/bin/sh
-# System packages the test suite needs: a CJK font to generate Chinese test PDFs, and
-# docker-compose to check docker-compose.yml statically (no Docker engine is needed).
+# System packages the test suite needs: a CJK font to generate Chinese test PDFs,
+# docker-compose to check docker-compose.yml statically (no Docker engine is needed), and
+# Chromium for the end-to-end test in a real browser (Playwright drives it; no download).
 # Installs them with apt-get when run as root on Debian/Ubuntu; otherwise says what to install.
 set -e
 missing=""
 fc-list 2>/dev/null | grep -qi "wqy\|noto.*cjk" || [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] \
     || missing="$missing fonts-wqy-microhei"
 command -v docker-compose >/dev/null || missing="$missing docker-compose"
+[ -x /usr/bin/chromium ] || missing="$missing chromium chromium-driver"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing:$missing"

@@ -65,7 +65,7 @@ def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: di
             if original is not None and original.suffix == ".pdf":
                 image = evidence_image(str(original), c.page, c.text)
                 if image:
-                    st.image(image, caption=page_label(T, c))
+                    st.image(image, caption=page_label(T, c), width=720)
     uncited = [c for c in answer.citations if not c.cited]
     if uncited:
         with st.expander(T["other_sources"], expanded=False):

@@ -1,0 +1,99 @@
+"""End to end in a real browser: Debian's Chromium, driven by Playwright, against
+`streamlit run` on 127.0.0.1. Screenshots go to test-output/browser/."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.cli import ROOT, env
+from tests.pdfs import make_pdf
+
+pytestmark = pytest.mark.integration
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+OUTPUT = ROOT / "test-output" / "browser"
+PAGES = [
+    "第一章 公司简介\n星河科技有限公司成立于二〇一二年，总部位于杭州，主要从事数据存储设备的研发和销售。",
+    "第二章 地理知识\n长江是中国最长的河流，全长约6300公里，流经青海、西藏、四川、重庆、湖北等省市，最后注入东海。",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port, data_dir = free_port(), tmp_path_factory.mktemp("lib")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env(data_dir, RAG_LLM_BASE_URL=""), stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Page]:
+    assert os.path.exists(CHROMIUM), "Debian's chromium is missing: run `sh tools/system-deps.sh`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1800})
+        page = context.new_page()
+        page.goto(server)
+        yield page
+        browser.close()
+
+
+def ask(page: Page, question: str, answers_before: int) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    expect(page.get_by_test_id("stChatMessage")).to_have_count(2 * answers_before + 2, timeout=120_000)
+
+
+def test_upload_then_ask_in_chinese_and_english(page: Page, tmp_path: Path):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    expect(page.get_by_text("文档问答").first).to_be_visible(timeout=60_000)  # a Chinese browser
+    page.get_by_role("tab", name="📚 文档库").click()
+    pdf = make_pdf(tmp_path / "星河科技.pdf", PAGES)
+    page.locator("input[type=file]").set_input_files(str(pdf))
+    expect(page.get_by_text("星河科技.pdf：2 页")).to_be_visible(timeout=180_000)
+
+    page.get_by_role("tab", name="💬 问答").click()
+    ask(page, "长江有多长？", 0)
+    answer = page.get_by_test_id("stChatMessage").nth(1)
+    expect(answer.get_by_text("[1] 星河科技.pdf 第 2 页").first).to_be_visible(timeout=60_000)
+    expect(answer.get_by_text("6300公里").first).to_be_visible()
+    answer.screenshot(path=str(OUTPUT / "answer-zh.png"))
+
+    ask(page, "How long is the Yangtze River?", 1)
+    answer = page.get_by_test_id("stChatMessage").nth(3)
+    expect(answer.get_by_text("[1] 星河科技.pdf 第 2 页").first).to_be_visible(timeout=60_000)
+    answer.screenshot(path=str(OUTPUT / "answer-en-question.png"))
+    page.screenshot(path=str(OUTPUT / "page.png"), full_page=True)
