@@ -131,3 +131,19 @@ def test_delete_asks_for_confirmation(app, tmp_path):
     app = app.button(key="yes_delete").click().run()
     assert any("Deleted 1 documents" in s for s in texts(app.success))
     assert "0 documents" in texts(app.caption)
+
+
+def test_sidebar_says_when_the_llm_is_unreachable(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "lib"))
+    monkeypatch.setenv("RAG_LLM_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60).run()
+    assert (
+        f"The language model at http://127.0.0.1:{port}/v1 is not reachable" in app.sidebar.caption[0].value
+    )

@@ -12,7 +12,7 @@ from ingest.records import Document
 from ingest.settings import Settings, load_settings
 from rag.answer import Answer, ask
 from rag.citations import Citation
-from rag.llm import ChatModel, make_llm
+from rag.llm import LLM, ChatModel, make_llm, reachable
 from rag.retrieve import Retriever, open_retriever
 from ui.evidence import highlight, page_image
 from ui.i18n import STRINGS, default_language
@@ -31,6 +31,12 @@ def resources() -> tuple[Settings, Retriever, ChatModel | None]:
 @st.cache_data(max_entries=64, show_spinner=False)
 def evidence_image(path: str, page: int, passage: str) -> bytes | None:
     return page_image(Path(path), page, passage)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def llm_reachable(base_url: str) -> bool:
+    llm = resources()[2]
+    return isinstance(llm, LLM) and reachable(llm)
 
 
 def escape(text: str) -> str:
@@ -220,7 +226,12 @@ with st.sidebar:
     selected = st.multiselect(T["filter"], list(names), format_func=lambda i: names[i], key="filter")
     if st.button(T["new_chat"], key="new_chat"):
         st.session_state["messages"] = []
-    st.caption(T["llm_on"].format(model=settings.llm_model) if llm else T["llm_off"])
+    if llm is None:
+        st.caption(T["llm_off"])
+    elif isinstance(llm, LLM) and not llm_reachable(settings.llm_base_url):
+        st.caption(T["llm_down"].format(url=settings.llm_base_url))
+    else:
+        st.caption(T["llm_on"].format(model=settings.llm_model))
 
 chat_tab, library_tab = st.tabs([T["chat"], T["library"]])
 with library_tab:
