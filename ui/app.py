@@ -58,7 +58,7 @@ def page_label(T: dict[str, str], c: Citation) -> str:
 
 
 def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: dict[str, str]) -> None:
-    if answer.note:
+    if answer.note and answer.note != answer.text:
         st.info(answer.note)
     cited = [c for c in answer.citations if c.cited]
     if cited:
