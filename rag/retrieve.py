@@ -24,6 +24,7 @@ DENSE_WEIGHT = 0.5  # measured on the shared benchmarks: see README, Retrieval
 # Across languages only names and numbers can match as keywords: weak evidence, which at
 # full weight hurt English questions over Chinese libraries (MRR@10 0.85 -> 0.80).
 CROSS_LANGUAGE_KEYWORDS = 0.1
+WIDE_POOL = 2000
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,13 @@ class Retriever:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         allowed = self.store.chunk_ids_of(doc_ids) if doc_ids is not None else None
         lang = detect_lang(query)
-        dense = self._dense(query, lang, allowed) if mode != "keyword" else {}
+        every = self._dense_scores(query, lang, allowed) if mode != "keyword" else {}
+        dense = dict(sorted(every.items(), key=lambda item: -item[1])[:POOL])
         keyword = self._keyword(query, allowed) if mode != "dense" else {}
         if mode == "hybrid":
             langs = self.view().lang_of
             fused = fuse(dense, keyword, lambda i: langs.get(i) == lang)
+            fused = interleave(fused, every, langs)
         else:
             fused = dense or keyword
         ranked = sorted(fused.items(), key=lambda item: -item[1])
@@ -82,14 +85,16 @@ class Retriever:
             hits = [replace(h, score=s) for h, s in ranked_hits]
         return hits[:k]
 
-    def _dense(self, query: str, lang: str, allowed: np.ndarray | None) -> dict[int, float]:
+    def _dense_scores(self, query: str, lang: str, allowed: np.ndarray | None) -> dict[int, float]:
+        """Calibrated dense scores of the best passages (a wide pool, so that every keyword
+        candidate has its dense score too)."""
         view = self.view()
         if len(view.ids) == 0:
             return {}
         scores = view.scores(embed_query(self.embedder, query), lang)
         if allowed is not None:
             scores = np.where(np.isin(view.ids, allowed), scores, -np.inf)
-        top = _top(scores, POOL)
+        top = _top(scores, WIDE_POOL)
         return {int(view.ids[i]): float(scores[i]) for i in top if np.isfinite(scores[i])}
 
     def _keyword(self, query: str, allowed: np.ndarray | None) -> dict[int, float]:
@@ -158,6 +163,24 @@ def fuse(
                 scaled *= CROSS_LANGUAGE_KEYWORDS
             fused[chunk_id] = fused.get(chunk_id, 0.0) + weight * scaled
     return fused
+
+
+def interleave(fused: dict[int, float], dense: dict[int, float], langs: dict[int, str]) -> dict[int, float]:
+    """Keywords reorder passages within each language; languages are interleaved by the
+    calibrated dense scores alone. Keyword matches favour the question's own language, so
+    letting them decide across languages would bring the language bias back. Within one
+    language the fused order is kept: the i-th best fused passage of a language gets that
+    language's i-th best dense score among the candidates."""
+    floor = min(dense.values(), default=0.0)
+    by_lang: dict[str, list[int]] = {}
+    for chunk_id in fused:
+        by_lang.setdefault(langs.get(chunk_id, ""), []).append(chunk_id)
+    final: dict[int, float] = {}
+    for members in by_lang.values():
+        order = sorted(members, key=lambda i: -fused[i])
+        scores = sorted((dense.get(i, floor) for i in members), reverse=True)
+        final.update(zip(order, scores, strict=True))
+    return final
 
 
 def same_region(a: Hit, b: Hit) -> bool:

@@ -8,7 +8,7 @@ from ingest.pipeline import prepare
 from ingest.records import Page
 from ingest.store import Store
 from rag.dense import DenseView, Prototypes
-from rag.retrieve import Retriever, fuse
+from rag.retrieve import Retriever, fuse, interleave
 
 pytestmark = pytest.mark.integration  # real FAISS and keyword files on disk
 
@@ -149,3 +149,12 @@ def test_a_lone_passage_in_another_language_neither_always_wins_nor_always_loses
     assert retriever.search("lone|关于它的问题？", k=1, mode="dense")[0].doc == "en-only"
     assert retriever.search("t5|关于第五个主题？", k=1, mode="dense")[0].doc == "zh5"
     assert np.isfinite(retriever.view().scores(embedder.embed_queries(["x|问题"])[0], "zh")).all()
+
+
+def test_keywords_reorder_within_a_language_but_dense_scores_interleave_languages():
+    langs = {1: "zh", 2: "zh", 3: "en", 4: "en"}
+    dense = {1: 0.9, 2: 0.5, 3: 0.8, 4: 0.2}
+    fused = {1: 0.2, 2: 0.9, 3: 0.1, 4: 0.6}  # keywords favour 2 over 1 and 4 over 3
+    final = interleave(fused, dense, langs)
+    assert final == {2: 0.9, 1: 0.5, 4: 0.8, 3: 0.2}
+    assert sorted(final, key=lambda i: -final[i]) == [2, 4, 1, 3]
