@@ -131,6 +131,9 @@ def test_delete_asks_for_confirmation(app, tmp_path):
     app = app.button(key="yes_delete").click().run()
     assert any("Deleted 1 documents" in s for s in texts(app.success))
     assert "0 documents" in texts(app.caption)
+    assert not app.file_uploader[0].value  # the deleted file is no longer shown as added
+    app = upload(app, "a.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes())
+    assert any("a.pdf: 2 pages" in s for s in texts(app.success)) and "1 documents" in texts(app.caption)
 
 
 def test_sidebar_says_when_the_llm_is_unreachable(tmp_path, monkeypatch):

@@ -82,9 +82,10 @@ def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: di
 
 def upload_section(T: dict[str, str], settings: Settings, retriever: Retriever) -> None:
     limit = T["limit"].format(mb=settings.max_file_mb)
-    files = st.file_uploader(
-        T["upload"], type=["pdf", "txt", "md"], accept_multiple_files=True, help=limit, key="uploader"
-    )
+    files = st.file_uploader(  # a new key after a deletion empties the box and its results
+        T["upload"], type=["pdf", "txt", "md"], accept_multiple_files=True, help=limit,
+        key=f"uploader-{st.session_state.get('upload_round', 0)}",
+    )  # fmt: skip
     st.caption(limit)
     results: dict[str, tuple[str, str]] = st.session_state.setdefault("uploads", {})
     fresh = [u for u in files or [] if f"{u.name}:{u.size}" not in results]
@@ -166,6 +167,8 @@ def library_section(T: dict[str, str], retriever: Retriever, documents: list[Doc
             for doc_id in pending:
                 retriever.store.remove(doc_id)
             st.session_state.pop("confirm")
+            st.session_state["uploads"] = {}
+            st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
             st.session_state["deleted"] = len(pending)
             st.rerun()
         if no.button(T["cancel"], key="cancel_delete"):
