@@ -97,14 +97,19 @@ class Store:
             )
 
     def documents(self) -> list[Document]:
-        rows = self._db.execute("SELECT * FROM documents ORDER BY added_at, name").fetchall()
+        return self._documents("", ())
+
+    def document(self, doc_id: str) -> Document | None:
+        """One document by id, read directly (called on every add: no scan of the library)."""
+        found = self._documents("WHERE doc_id = ?", (doc_id,))
+        return found[0] if found else None
+
+    def _documents(self, where: str, args: tuple[str, ...]) -> list[Document]:
+        rows = self._db.execute(f"SELECT * FROM documents {where} ORDER BY added_at, name", args)
         return [
             Document(doc_id, name, pages, chunks, lang, added_at, size, json.loads(empty))
             for doc_id, name, pages, chunks, lang, added_at, size, empty in rows
         ]
-
-    def document(self, doc_id: str) -> Document | None:
-        return next((d for d in self.documents() if d.doc_id == doc_id), None)
 
     def pages(self, doc_id: str) -> list[Page]:
         rows = self._db.execute(
