@@ -1,6 +1,7 @@
 """python -m ingest add|list|remove|extract|reindex: the library from the command line."""
 
 import argparse
+import getpass
 import json
 import sys
 from dataclasses import asdict
@@ -10,10 +11,13 @@ from tqdm import tqdm
 
 from ingest.errors import IngestError, ModelMismatch
 from ingest.library import open_library
-from ingest.load import SUPPORTED, load_file
+from ingest.load import SUPPORTED
+from ingest.names import collection_name
 from ingest.pipeline import add_file, detect_pages, embed_in_batches
 from ingest.records import Document
 from ingest.settings import Settings, load_settings
+from ingest.users import Users, collections_of
+from ingest.worker import reader_from
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,9 +41,11 @@ def parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", help="add PDF, .txt and .md files, or folders of them")
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add.add_argument("--password", help="password for encrypted PDFs")
+    add.add_argument("--collection", help="the collection to add to (RAG_DEFAULT_COLLECTION)")
     add.set_defaults(run=run_add)
     listing = commands.add_parser("list", help="the documents in the library")
     listing.add_argument("--json", action="store_true")
+    listing.add_argument("--user", help="only what this user may see")
     listing.set_defaults(run=run_list)
     remove = commands.add_parser("remove", help="remove a document by its id")
     remove.add_argument("doc_id")
@@ -51,7 +57,14 @@ def parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=run_extract)
     reindex = commands.add_parser("reindex", help="re-embed every chunk with the configured model")
     reindex.set_defaults(run=run_reindex)
-    for sub in (add, listing, remove, extract, reindex):
+    users = commands.add_parser("users", help="logins and the collections each user sees")
+    users.add_argument("action", choices=["list", "add", "remove", "password", "grant", "revoke"])
+    users.add_argument("name", nargs="?", help="the user (for OIDC logins: their e-mail)")
+    users.add_argument("collections", nargs="*", help="collections to grant or revoke; * means all")
+    users.add_argument("--oidc", action="store_true", help="add without a password: logs in by OIDC")
+    users.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    users.set_defaults(run=run_users)
+    for sub in (add, listing, remove, extract, reindex, users):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     return top
 
@@ -68,9 +81,16 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def run_add(args: argparse.Namespace, settings: Settings) -> int:
+    collection = collection_name(args.collection or settings.default_collection)
+    files = expand(args.paths)
+    total_mb = sum(p.stat().st_size for p in files if p.is_file()) / 1_000_000
+    if total_mb > settings.max_upload_mb:
+        raise IngestError(f"{total_mb:.0f} MB in all is over the limit of {settings.max_upload_mb} MB "
+                          "per upload (RAG_MAX_UPLOAD_MB): add fewer files at a time")  # fmt: skip
     store, embedder = open_library(settings)
+    reader = reader_from(settings)
     failed = 0
-    bar = tqdm(expand(args.paths), unit="file", file=sys.stderr)
+    bar = tqdm(files, unit="file", file=sys.stderr)
     for path in bar:
         name = path.name[-40:]
         bar.set_postfix_str(name)
@@ -79,9 +99,13 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
             bar.set_postfix_str(f"{name}: {done}/{total} chunks embedded")
 
         try:
+            size_mb = path.stat().st_size / 1_000_000
+            if size_mb > settings.max_file_mb:
+                raise IngestError(f"{size_mb:.1f} MB is over the {settings.max_file_mb} MB limit per file")
             added = add_file(
                 path, store, embedder, settings.chunk_tokens, settings.chunk_overlap,
                 password=args.password, batch_size=settings.embed_batch, progress=show,
+                collection=collection, reader=reader,
             )  # fmt: skip
         except Exception as exc:  # one bad file must not stop the others
             failed += 1
@@ -89,6 +113,8 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
             tqdm.write(f"failed {path}: {reason}", file=sys.stderr)
             continue
         tqdm.write(describe(added.document, added.new))
+        for warning in added.warnings:
+            tqdm.write(f"warning {path}: {warning}", file=sys.stderr)
     bar.close()
     return 1 if failed else 0
 
@@ -96,6 +122,7 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
 def describe(doc: Document, new: bool) -> str:
     verb = "added" if new else "unchanged (already in the library)"
     line = f"{verb} {doc.name}: {doc.pages} pages, {doc.chunks} chunks, {doc.lang or '?'}, id {doc.doc_id}"
+    line += f", collection {doc.collection}"
     if doc.pages_without_text:
         pages = ", ".join(map(str, doc.pages_without_text))
         line += f"; pages without text (not searchable until OCR): {pages}"
@@ -104,12 +131,15 @@ def describe(doc: Document, new: bool) -> str:
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
     store, _ = open_library(settings)
-    documents = store.documents()
+    documents = store.documents(visible_to(args.user, settings))
     if args.json:
         print(json.dumps({"documents": [asdict(d) for d in documents]}, ensure_ascii=False))
         return 0
     for d in documents:
-        print(f"{d.doc_id}  {d.name}  {d.pages} pages  {d.chunks} chunks  {d.lang}  {d.added_at}")
+        print(
+            f"{d.doc_id}  {d.name}  {d.pages} pages  {d.chunks} chunks  {d.lang}  "
+            f"{d.collection}  {d.added_at}"
+        )
     if not documents:
         print("the library is empty: add files with python -m ingest add PATH")
     return 0
@@ -126,13 +156,16 @@ def run_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_extract(args: argparse.Namespace, settings: Settings) -> int:
-    pages = detect_pages(load_file(args.file, args.password))
+    loaded = reader_from(settings).read(args.file, args.password)
+    pages = detect_pages(loaded.pages)
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         rows = [
             {"page": p.page, "text": p.text, "lang": p.lang, "source": p.source, "has_text": p.has_text}
             for p in pages
         ]
-        print(json.dumps({"pages": rows}, ensure_ascii=False))
+        print(json.dumps({"pages": rows, "warnings": loaded.warnings}, ensure_ascii=False))
         return 0
     for p in pages:
         print(f"--- page {p.page} ({p.source}, {p.lang or 'no text'}) ---\n{p.text}")
@@ -151,6 +184,52 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
     store.replace_vectors(ids, vectors)
     print(f"re-embedded {len(chunks)} chunks with {embedder.name}")
     return 0
+
+
+def visible_to(user: str | None, settings: Settings) -> list[str] | None:
+    """The collections `user` may see (None: all; no user given means the operator)."""
+    if user is None:
+        return None
+    found = Users(settings.users_path).get(user)
+    if found is None:
+        raise ValueError(f"no user named {user!r} (see: python -m ingest users list)")
+    return collections_of(found)
+
+
+def run_users(args: argparse.Namespace, settings: Settings) -> int:
+    users = Users(settings.users_path)
+    if args.action == "list":
+        for user in users.all().values():
+            login = "password" if user.password_hash else "oidc"
+            print(f"{user.name}  {login}  {', '.join(user.collections) or '(no collections)'}")
+        return 0
+    if not args.name:
+        raise ValueError(f"users {args.action} needs a user name")
+    if args.action == "add":
+        password = None if args.oidc else read_password(args.password_stdin)
+        user = users.add(args.name, password, args.collections)
+        print(f"added {user.name}: {', '.join(user.collections) or 'no collections yet'}")
+    elif args.action == "remove":
+        users.remove(args.name)
+        print(f"removed {args.name}")
+    elif args.action == "password":
+        users.set_password(args.name, read_password(args.password_stdin))
+        print(f"changed the password of {args.name}")
+    else:
+        change = users.grant if args.action == "grant" else users.revoke
+        for collection in args.collections:
+            change(args.name, collection)
+        print(f"{args.name}: {', '.join(users.get(args.name).collections) or 'no collections'}")  # type: ignore[union-attr]
+    return 0
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
-"""Any supported file -> pages: PDFs through the PDF readers, .txt and .md as one page."""
+"""Any supported file -> pages: PDFs through the PDF readers (and OCR where a page has no text
+layer), .txt and .md as one page."""
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.ocr import Tesseract, ocr_pages
 from ingest.pdf import load_pdf
 from ingest.records import Page
 from ingest.textclean import clean_page_text
@@ -11,7 +14,17 @@ TEXT_SUFFIXES = {".txt", ".md"}
 SUPPORTED = {".pdf", *TEXT_SUFFIXES}
 
 
-def load_file(path: Path, password: str | None = None) -> list[Page]:
+@dataclass(frozen=True)
+class Loaded:
+    """A file's pages, and what the person should know about them (e.g. OCR unavailable)."""
+
+    pages: list[Page]
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_file(
+    path: Path, password: str | None = None, max_pages: int = 0, ocr: Tesseract | None = None
+) -> Loaded:
     """Pages of `path`; raises IngestError with a message for the user when it cannot."""
     if not path.is_file():
         raise IngestError("no such file")
@@ -19,9 +32,10 @@ def load_file(path: Path, password: str | None = None) -> list[Page]:
         raise IngestError("the file is empty")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return load_pdf(path, password)
+        pages, warnings = ocr_pages(path, password, load_pdf(path, password, max_pages), ocr)
+        return Loaded(pages, warnings)
     if suffix in TEXT_SUFFIXES:
-        return [Page(page=1, text=clean_page_text(decode_text(path)), source="text")]
+        return Loaded([Page(page=1, text=clean_page_text(decode_text(path)), source="text")])
     raise IngestError(
         f"unsupported file type '{suffix or '(none)'}'; supported: {', '.join(sorted(SUPPORTED))}"
     )

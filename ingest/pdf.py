@@ -21,12 +21,15 @@ SUSPECT = re.compile(r"[\ufffd\u00a1-\u00ff\uac00-\ud7af\ue000-\uf8ff]")
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # it logs each font it reads badly; we choose per page
 
 
-def load_pdf(path: Path, password: str | None = None) -> list[Page]:
-    """Pages of the PDF at `path`, 1-based, each from the reader that got the better text."""
+def load_pdf(path: Path, password: str | None = None, max_pages: int = 0) -> list[Page]:
+    """Pages of the PDF at `path`, 1-based, each from the reader that got the better text;
+    more than `max_pages` pages (when > 0) is refused before any text is read."""
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF" not in head:
         raise IngestError("not a PDF file (no %PDF header)")
+    if max_pages and (count := page_count(path, password)) > max_pages:
+        raise IngestError(f"{count} pages is over the limit of {max_pages} pages per file (RAG_MAX_PAGES)")
     first = _read_pypdf(path, password)
     second = _read_pdfium(path, password)
     if first is None and second is None:
@@ -39,6 +42,21 @@ def load_pdf(path: Path, password: str | None = None) -> list[Page]:
         text, source = choose_text(a, b)
         pages.append(Page(page=number, text=clean_page_text(text), source=source))
     return pages
+
+
+def page_count(path: Path, password: str | None) -> int:
+    """How many pages the file says it has, from whichever reader can open it (0 if none)."""
+    try:
+        doc = pypdfium2.PdfDocument(path, password=password or None)
+    except pypdfium2.PdfiumError:
+        try:
+            return len(pypdf.PdfReader(path).pages)
+        except Exception:  # damaged beyond both readers: the extraction below says so
+            return 0
+    try:
+        return len(doc)
+    finally:
+        doc.close()
 
 
 def choose_text(pypdf_text: str, pdfium_text: str) -> tuple[str, str]:

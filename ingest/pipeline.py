@@ -5,7 +5,7 @@ import io
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,20 +14,23 @@ import pypdf
 
 from ingest.embed import Embedder
 from ingest.lang import dominant, segment_languages
-from ingest.load import load_file
+from ingest.names import safe_name
 from ingest.records import Document, Page
 from ingest.split import split_pages
 from ingest.store import Entry, Store
+from ingest.worker import Reader
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
 
 
 @dataclass(frozen=True)
 class Added:
-    """What happened to one file: stored now (`new`), or already in the library."""
+    """What happened to one file: stored now (`new`), or already in the library; `warnings`
+    say what the person should know (e.g. pages left without text)."""
 
     document: Document
     new: bool
+    warnings: list[str] = field(default_factory=list)
 
 
 def add_file(
@@ -40,24 +43,30 @@ def add_file(
     batch_size: int = 16,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    name: str | None = None,
+    collection: str = "general",
+    reader: Reader | None = None,
 ) -> Added:
-    """Ingest one file; re-adding a file with the same bytes changes nothing.
-    `timings`, when given, accumulates the seconds spent in each step."""
+    """Ingest one file into `collection`, read by `reader` (a child process with limits);
+    re-adding a file with the same bytes changes nothing. `name` is the name to show (the
+    file's own by default). `timings`, when given, accumulates the seconds of each step."""
     clock = timings if timings is not None else {}
     doc_id = file_id(path)
     existing = store.document(doc_id)
     if existing:
         return Added(existing, new=False)
     with timed(clock, "load"):
-        pages = load_file(path, password)
+        loaded = (reader or Reader()).read(path, password)
     store.keep_original(doc_id, original_bytes(path, password), path.suffix)
     entry = prepare(
-        doc_id, path.name, path.stat().st_size, pages, embedder, chunk_tokens, chunk_overlap,
-        batch_size, progress, clock,
+        doc_id, safe_name(name or path.name), path.stat().st_size, loaded.pages, embedder, chunk_tokens,
+        chunk_overlap, batch_size, progress, clock,
     )  # fmt: skip
+    entry = replace(entry, document=replace(entry.document, collection=collection))
     with timed(clock, "store"):
         new = store.add([entry])[0]
-    return Added(entry.document if new else store.document(doc_id) or entry.document, new=new)
+    document = entry.document if new else store.document(doc_id) or entry.document
+    return Added(document, new=new, warnings=loaded.warnings)
 
 
 def prepare(

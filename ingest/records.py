@@ -31,11 +31,13 @@ class Chunk:
     text: str
     lang: str
     tokens: int
+    source: str = "text"  # "ocr" when any of its text came from OCR
 
 
 @dataclass(frozen=True)
 class Document:
-    """A stored file: its id is the hash of its bytes, so the same file is stored once."""
+    """A stored file: its id is the hash of its bytes, so the same file is stored once. It
+    belongs to one collection; only that collection's members see it."""
 
     doc_id: str
     name: str
@@ -45,3 +47,4 @@ class Document:
     added_at: str
     size: int
     pages_without_text: list[int] = field(default_factory=list)
+    collection: str = "general"

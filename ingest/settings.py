@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,18 @@ class Settings(BaseSettings):
     rerank_model: str = ""
     top_k: int = Field(default=5, gt=0, le=50)
     max_file_mb: int = Field(default=50, gt=0)  # per uploaded file
+    max_upload_mb: int = Field(default=500, gt=0)  # all files of one upload (or one `ingest add`)
+    max_pages: int = Field(default=2000, gt=0)  # per file
+    # Each file is read in a child process under these limits, so no file can hang or kill us.
+    parse_timeout_s: float = Field(default=600.0, gt=0)
+    parse_memory_mb: int = Field(default=2048, ge=256)
+    # tesseract languages for pages without a text layer; empty turns OCR off.
+    ocr_languages: str = "chi_sim+chi_tra+eng"
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    # "off": one local user who sees everything; "password": the users file; "oidc": st.login.
+    auth: Literal["off", "password", "oidc"] = "off"
+    users_file: Path | None = None  # default: DATA_DIR/users.json
+    default_collection: str = Field(default="general", min_length=1)
     # The chat model behind vLLM's OpenAI-compatible server; an empty URL means no LLM.
     llm_base_url: str = "http://localhost:8000/v1"
     llm_model: str = "Qwen/Qwen2.5-7B-Instruct"
@@ -31,6 +44,10 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=120.0, gt=0)
     llm_max_tokens: int = Field(default=768, gt=0)
     llm_temperature: float = Field(default=0.1, ge=0, le=2)
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.data_dir / "users.json"
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> "Settings":

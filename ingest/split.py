@@ -43,6 +43,7 @@ def split_pages(
         i > 0 and bisect_right(starts, unit.start) == bisect_right(starts, units[i - 1].end - 1)
         for i, unit in enumerate(units)
     ]
+    ocr = {p.page for p in pages if p.source == "ocr"}
     chunks: list[Chunk] = []
     ranges = merge_units(text, units, joinable, count_tokens, chunk_tokens, overlap_tokens)
     for first, last in ranges:
@@ -65,6 +66,7 @@ def split_pages(
                 text=body,
                 lang=lang,
                 tokens=count_tokens(body),
+                source="ocr" if ocr.intersection(range(page, page_end + 1)) else "text",
             )
         )
     return chunks

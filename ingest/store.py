@@ -9,7 +9,7 @@ import fcntl
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -20,26 +20,8 @@ from ingest.atomic import write_atomic
 from ingest.errors import ModelMismatch
 from ingest.indexes import Indexes, remove_stale
 from ingest.records import Chunk, Document, Page
+from ingest.schema import CHUNK_COLUMNS, create_schema
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, name TEXT NOT NULL, pages INTEGER NOT NULL, chunks INTEGER NOT NULL,
-    lang TEXT NOT NULL, added_at TEXT NOT NULL, size INTEGER NOT NULL, pages_without_text TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pages (
-    doc_id TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL,
-    lang TEXT NOT NULL, PRIMARY KEY (doc_id, page)
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
-    ordinal INTEGER NOT NULL, page INTEGER NOT NULL, page_end INTEGER NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
-    tokens INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
-"""
-CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, page, page_end, start, "end", text, lang, tokens'
 DB_NAME = "library.sqlite3"
 
 
@@ -61,7 +43,7 @@ class Store:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.model, self.dim = model, dim
         self._local = threading.local()  # one SQLite connection per thread (the app serves many)
-        self._db.executescript(SCHEMA)
+        create_schema(self._db)
         self._guard = threading.RLock()
         self._indexes: Indexes | None = None
         self._generation = -1
@@ -96,19 +78,29 @@ class Store:
                 f"python -m ingest reindex --data-dir {self.data_dir}"
             )
 
-    def documents(self) -> list[Document]:
-        return self._documents("", ())
+    def documents(self, collections: Collection[str] | None = None) -> list[Document]:
+        """Every document, or those in `collections` (None: no restriction)."""
+        if collections is None:
+            return self._documents("", ())
+        names = tuple(collections)
+        return self._documents(f"WHERE collection IN ({','.join('?' * len(names))})", names)
 
     def document(self, doc_id: str) -> Document | None:
         """One document by id, read directly (called on every add: no scan of the library)."""
         found = self._documents("WHERE doc_id = ?", (doc_id,))
         return found[0] if found else None
 
+    def collections(self) -> dict[str, int]:
+        """Each collection that holds documents, with how many."""
+        rows = self._db.execute("SELECT collection, COUNT(*) FROM documents GROUP BY collection ORDER BY 1")
+        return dict(rows.fetchall())
+
     def _documents(self, where: str, args: tuple[str, ...]) -> list[Document]:
-        rows = self._db.execute(f"SELECT * FROM documents {where} ORDER BY added_at, name", args)
+        columns = "doc_id, name, pages, chunks, lang, added_at, size, pages_without_text, collection"
+        rows = self._db.execute(f"SELECT {columns} FROM documents {where} ORDER BY added_at, name", args)
         return [
-            Document(doc_id, name, pages, chunks, lang, added_at, size, json.loads(empty))
-            for doc_id, name, pages, chunks, lang, added_at, size, empty in rows
+            Document(doc_id, name, pages, chunks, lang, added_at, size, json.loads(empty), collection)
+            for doc_id, name, pages, chunks, lang, added_at, size, empty, collection in rows
         ]
 
     def pages(self, doc_id: str) -> list[Page]:
@@ -196,15 +188,23 @@ class Store:
             vectors = np.concatenate([e.vectors.reshape(-1, self.dim) for e in fresh])
             generation = self._write_generation(indexes.add(ids, vectors, [c.text for c in chunks]))
             self._db.executemany(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*astuple(e.document)[:7], json.dumps(e.document.pages_without_text)) for e in fresh],
+                "INSERT INTO documents (doc_id, name, pages, chunks, lang, added_at, size, "
+                "pages_without_text, collection) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        *astuple(e.document)[:7],
+                        json.dumps(e.document.pages_without_text),
+                        e.document.collection,
+                    )
+                    for e in fresh
+                ],
             )
             self._db.executemany(
                 "INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
                 [(e.document.doc_id, p.page, p.text, p.source, p.lang) for e in fresh for p in e.pages],
             )
             self._db.executemany(
-                f"INSERT INTO chunks (id, {CHUNK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO chunks (id, {CHUNK_COLUMNS}) VALUES ({','.join('?' * 12)})",
                 [(i, *astuple(c)) for i, c in zip(ids, chunks, strict=True)],
             )
             self._commit(generation, next_id=first + len(ids))

@@ -6,6 +6,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from ingest.__main__ import visible_to
 from ingest.embed import make_embedder
 from ingest.embed_cache import CachedEmbedder
 from ingest.errors import ModelMismatch
@@ -38,11 +39,13 @@ def parser() -> argparse.ArgumentParser:
     find.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
     find.add_argument("--mode", choices=MODES, default="hybrid", help="a single leg, for comparison")
     find.add_argument("--json", action="store_true")
+    find.add_argument("--user", help="search only the collections this user may see")
     find.set_defaults(run=run_search)
     ask = commands.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question")
     ask.add_argument("-k", type=int, help="passages to answer from (RAG_TOP_K, default 5)")
     ask.add_argument("--json", action="store_true")
+    ask.add_argument("--user", help="answer only from the collections this user may see")
     ask.set_defaults(run=run_ask)
     measure = commands.add_parser("bench", help="benchmarks").add_subparsers(required=True, metavar="BENCH")
     retrieval = measure.add_parser("retrieval", help="hit@k, MRR, nDCG and latency on BEIR-style sets")
@@ -73,7 +76,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
-    hits = open_retriever(settings).search(args.query, args.k, args.mode)
+    collections = visible_to(args.user, settings)
+    hits = open_retriever(settings).search(args.query, args.k, args.mode, collections=collections)
     if args.json:
         fields = ("doc_id", "doc", "page", "text", "score", "lang", "chunk_id")
         rows = [{key: value for key, value in asdict(h).items() if key in fields} for h in hits]
@@ -87,9 +91,10 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    collections = visible_to(args.user, settings)
     retriever, llm = open_retriever(settings), make_llm(settings)
     final = None
-    for event in ask(args.question, retriever, llm, k=args.k or settings.top_k):
+    for event in ask(args.question, retriever, llm, k=args.k or settings.top_k, collections=collections):
         if isinstance(event, Answer):
             final = event
         elif not args.json:

@@ -3,7 +3,7 @@ or, without a reachable LLM, the extractive answer. Never an empty reply."""
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from openai import OpenAIError
@@ -58,6 +58,7 @@ def ask(
     history: list[Message] | None = None,
     k: int = 5,
     doc_ids: list[str] | None = None,
+    collections: Collection[str] | None = None,
 ) -> Iterator[str | Answer]:
     """Yields pieces of the answer text as they arrive, then the final Answer."""
     if not question.strip():
@@ -69,7 +70,7 @@ def ask(
     query = standalone(question, lang, history, llm)
     timings["rewrite_s"] = time.perf_counter() - start
     start = time.perf_counter()
-    hits = retriever.search(query, k=k, doc_ids=doc_ids)
+    hits = retriever.search(query, k=k, doc_ids=doc_ids, collections=collections)
     timings["retrieve_s"] = time.perf_counter() - start
     if not hits:
         note = NOTES["nothing"][prompt_lang(lang)]

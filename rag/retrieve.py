@@ -2,7 +2,7 @@
 with passages from the same region merged and an optional cross-encoder on top."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
@@ -57,16 +57,23 @@ class Retriever:
         self._lock = threading.Lock()
 
     def search(
-        self, query: str, k: int = 5, mode: Mode = "hybrid", doc_ids: list[str] | None = None
+        self,
+        query: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        doc_ids: list[str] | None = None,
+        collections: Collection[str] | None = None,
     ) -> list[Hit]:
-        """The k best passages for `query`, best first; `doc_ids` limits the documents searched."""
+        """The k best passages for `query`, best first. `doc_ids` limits the documents searched;
+        `collections` limits them to those the asking user may see (None: no restriction)."""
         if not query.strip():
             raise ValueError("the question is empty")
         if k <= 0:
             raise ValueError(f"k must be > 0, got {k}")
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-        allowed = self.store.chunk_ids_of(doc_ids) if doc_ids is not None else None
+        visible = self._visible(doc_ids, collections)
+        allowed = self.store.chunk_ids_of(sorted(visible)) if visible is not None else None
         lang = detect_lang(query)
         every = self._dense_scores(query, lang, allowed) if mode != "keyword" else {}
         dense = dict(sorted(every.items(), key=lambda item: -item[1])[:POOL])
@@ -78,12 +85,19 @@ class Retriever:
         else:
             fused = dense or keyword
         ranked = sorted(fused.items(), key=lambda item: -item[1])
-        hits = self._hits(ranked[: max(k * 3, 20)])
+        hits = self._hits(ranked[: max(k * 3, 20)], visible)
         if self.reranker and hits:
             scores = self.reranker.rerank(query, [h.text for h in hits])
             ranked_hits = sorted(zip(hits, scores, strict=True), key=lambda pair: -pair[1])
             hits = [replace(h, score=s) for h, s in ranked_hits]
         return hits[:k]
+
+    def _visible(self, doc_ids: list[str] | None, collections: Collection[str] | None) -> set[str] | None:
+        """The documents a search may return: None when there is no restriction."""
+        if collections is None:
+            return None if doc_ids is None else set(doc_ids)
+        visible = {d.doc_id for d in self.store.documents(collections)}
+        return visible if doc_ids is None else visible & set(doc_ids)
 
     def _dense_scores(self, query: str, lang: str, allowed: np.ndarray | None) -> dict[int, float]:
         """Calibrated dense scores of the best passages (a wide pool, so that every keyword
@@ -114,14 +128,14 @@ class Retriever:
                 self._view = (generation, view)
             return self._view[1]
 
-    def _hits(self, ranked: list[tuple[int, float]]) -> list[Hit]:
+    def _hits(self, ranked: list[tuple[int, float]], visible: set[str] | None) -> list[Hit]:
         chunks = self.store.chunks_by_id([i for i, _ in ranked])
         names = {d.doc_id: d.name for d in self.store.documents()}
         hits: list[Hit] = []
         for chunk_id, score in ranked:
             chunk = chunks.get(chunk_id)
-            if chunk is None:
-                continue
+            if chunk is None or (visible is not None and chunk.doc_id not in visible):
+                continue  # the second test is a guard: the legs were already limited
             hit = to_hit(chunk, names.get(chunk.doc_id, chunk.doc_id), score)
             overlapping = [i for i, h in enumerate(hits) if same_region(h, hit)]
             if not overlapping:

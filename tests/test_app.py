@@ -74,11 +74,18 @@ def test_size_limit_is_shown_and_enforced(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "lib"))
     monkeypatch.setenv("RAG_LLM_BASE_URL", "")
     monkeypatch.setenv("RAG_MAX_FILE_MB", "1")
+    monkeypatch.setenv("RAG_MAX_UPLOAD_MB", "2")
     st.cache_resource.clear()
     app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60).run()
-    assert "up to 1 MB per file" in texts(app.caption)
+    assert "up to 1 MB per file, 2 MB per upload, 2000 pages per file" in texts(app.caption)
     app = upload(app, "big.txt", b"x" * 1_500_000)
     assert any("1.5 MB is over the 1 MB limit" in e for e in texts(app.error))
+    uploader = app.file_uploader[0]
+    for i in range(3):  # three files of 0.9 MB dropped together: 2.7 MB in all
+        uploader.upload(f"part{i}.txt", b"y" * 900_000, "text/plain")
+    app = uploader.run()
+    assert any("2.7 MB" not in e and "over the 2 MB limit" in e for e in texts(app.error))
+    assert app.dataframe[0].value.empty  # nothing of that upload was read
 
 
 def test_chat_answers_with_a_citation_of_the_page(app, tmp_path):

@@ -10,13 +10,15 @@ import streamlit as st
 from ingest.errors import IngestError, ModelMismatch, PasswordRequired
 from ingest.records import Document
 from ingest.settings import Settings, load_settings
+from ingest.users import collections_of
 from rag.answer import Answer, ask
 from rag.citations import Citation
 from rag.llm import LLM, ChatModel, make_llm, reachable
 from rag.retrieve import Retriever, open_retriever
+from ui.auth import sign_out, signed_in
 from ui.evidence import highlight, page_image
 from ui.i18n import STRINGS, default_language
-from ui.upload import ingest_upload
+from ui.upload import check_upload, ingest_upload
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
@@ -80,8 +82,23 @@ def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: di
                 st.markdown(highlight(c.text, "", "", c.n, spans=[]), unsafe_allow_html=True)
 
 
-def upload_section(T: dict[str, str], settings: Settings, retriever: Retriever) -> None:
-    limit = T["limit"].format(mb=settings.max_file_mb)
+def choose_collection(T: dict[str, str], settings: Settings, visible: list[str] | None) -> str | None:
+    """The collection uploads go to: any name for a user who sees all, else one of theirs."""
+    if visible is None:
+        return st.text_input(T["collection"], value=settings.default_collection, key="collection").strip()
+    if not visible:
+        st.info(T["no_collection"])
+        return None
+    return st.selectbox(T["collection"], sorted(visible), key="collection")
+
+
+def upload_section(
+    T: dict[str, str], settings: Settings, retriever: Retriever, visible: list[str] | None
+) -> None:
+    limit = T["limit"].format(mb=settings.max_file_mb, total=settings.max_upload_mb, pages=settings.max_pages)
+    collection = choose_collection(T, settings, visible)
+    if not collection:
+        return
     files = st.file_uploader(  # a new key after a deletion empties the box and its results
         T["upload"], type=["pdf", "txt", "md"], accept_multiple_files=True, help=limit,
         key=f"uploader-{st.session_state.get('upload_round', 0)}",
@@ -89,9 +106,15 @@ def upload_section(T: dict[str, str], settings: Settings, retriever: Retriever) 
     st.caption(limit)
     results: dict[str, tuple[str, str]] = st.session_state.setdefault("uploads", {})
     fresh = [u for u in files or [] if f"{u.name}:{u.size}" not in results]
+    try:
+        check_upload([u.size for u in fresh], settings)
+    except IngestError:
+        total = sum(u.size for u in fresh) / 1_000_000
+        st.error(T["too_much"].format(size=total, total=settings.max_upload_mb))
+        return
     for upload in fresh:
         results[f"{upload.name}:{upload.size}"] = add_one(
-            T, settings, retriever, upload.name, upload.getvalue(), None
+            T, settings, retriever, upload.name, upload.getvalue(), None, collection
         )
     if fresh:
         st.rerun()  # the sidebar's document list was drawn before these were added
@@ -104,14 +127,22 @@ def upload_section(T: dict[str, str], settings: Settings, retriever: Retriever) 
             st.warning(message)
             secret = st.text_input(message, type="password", key=f"password:{key}")
             if st.button(T["unlock"], key=f"unlock:{key}") and secret:
-                results[key] = add_one(T, settings, retriever, upload.name, upload.getvalue(), secret)
+                results[key] = add_one(
+                    T, settings, retriever, upload.name, upload.getvalue(), secret, collection
+                )
                 st.rerun()
         else:
             st.error(message)
 
 
 def add_one(
-    T: dict[str, str], settings: Settings, retriever: Retriever, name: str, data: bytes, password: str | None
+    T: dict[str, str],
+    settings: Settings,
+    retriever: Retriever,
+    name: str,
+    data: bytes,
+    password: str | None,
+    collection: str,
 ) -> tuple[str, str]:
     """Index one file with a progress bar; (kind, message) for the page to show."""
     bar = st.progress(0.0, text=T["parsing"].format(name=name))
@@ -120,7 +151,7 @@ def add_one(
         bar.progress(done / max(total, 1), text=T["embedding"].format(name=name, done=done, total=total))
 
     try:
-        added = ingest_upload(name, data, settings, retriever, password, progress)
+        added = ingest_upload(name, data, settings, retriever, password, progress, collection)
     except PasswordRequired as exc:
         return "password", T["password"].format(name=name) + f" ({exc})"
     except IngestError as exc:
@@ -135,6 +166,8 @@ def add_one(
     )
     if doc.pages_without_text:
         text += " · " + T["no_text_pages"].format(pages=", ".join(map(str, doc.pages_without_text)))
+    for warning in added.warnings:
+        text += "  \n" + T["warning"].format(name=doc.name, warning=warning)
     return "ok", text
 
 
@@ -146,6 +179,7 @@ def row(T: dict[str, str], d: Document) -> dict[str, object]:
         T["col_chunks"]: d.chunks,
         T["col_added"]: d.added_at.replace("T", " ")[:16],
         T["col_no_text"]: ", ".join(map(str, d.pages_without_text)),
+        T["col_collection"]: d.collection,
     }
 
 
@@ -164,7 +198,7 @@ def library_section(T: dict[str, str], retriever: Retriever, documents: list[Doc
         st.warning(T["confirm_delete"].format(count=len(pending)))
         yes, no = st.columns(2)
         if yes.button(T["yes_delete"], key="yes_delete"):
-            for doc_id in pending:
+            for doc_id in set(pending) & {d.doc_id for d in documents}:  # only what this user sees
                 retriever.store.remove(doc_id)
             st.session_state.pop("confirm")
             st.session_state["uploads"] = {}
@@ -184,9 +218,10 @@ def chat_section(
     retriever: Retriever,
     llm: ChatModel | None,
     doc_ids: list[str] | None,
+    visible: list[str] | None,
 ) -> None:
     messages: list[dict] = st.session_state.setdefault("messages", [])
-    lang_of = {d.doc_id: d.lang.split("+")[0] for d in retriever.store.documents()}
+    lang_of = {d.doc_id: d.lang.split("+")[0] for d in retriever.store.documents(visible)}
     for message in messages:
         with st.chat_message(message["role"]):
             st.markdown(show_text(message["content"]))
@@ -200,7 +235,8 @@ def chat_section(
         st.markdown(show_text(question))
     with st.chat_message("assistant"):
         placeholder, streamed, final = st.empty(), "", None
-        for event in ask(question, retriever, llm, history=history, k=settings.top_k, doc_ids=doc_ids):
+        chosen = {"k": settings.top_k, "doc_ids": doc_ids, "collections": visible}
+        for event in ask(question, retriever, llm, history=history, **chosen):  # type: ignore[arg-type]
             if isinstance(event, Answer):
                 final = event
             else:
@@ -223,8 +259,14 @@ browser = default_language(st.context.locale, st.context.headers.get("Accept-Lan
 choice = st.sidebar.radio("界面语言 / Interface", ["中文", "English"], index=0 if browser == "zh" else 1)
 T = STRINGS["zh" if choice == "中文" else "en"]
 st.title(f"📄 {T['title']}")
-documents = retriever.store.documents()
+user = signed_in(settings, T)
+visible = collections_of(user)  # None: every collection
+documents = retriever.store.documents(visible)
 with st.sidebar:
+    if settings.auth != "off":
+        st.caption(T["signed_in"].format(user=escape(user.name)))
+        if st.button(T["logout"], key="logout"):
+            sign_out(settings)
     names = {d.doc_id: d.name for d in documents}
     selected = st.multiselect(T["filter"], list(names), format_func=lambda i: names[i], key="filter")
     if st.button(T["new_chat"], key="new_chat"):
@@ -238,9 +280,11 @@ with st.sidebar:
 
 chat_tab, library_tab = st.tabs([T["chat"], T["library"]])
 with library_tab:
-    upload_section(T, settings, retriever)
-    library_section(T, retriever, retriever.store.documents())
+    upload_section(T, settings, retriever, visible)
+    library_section(T, retriever, retriever.store.documents(visible))
 with chat_tab:
-    if not documents:
+    if visible == []:
+        st.info(T["no_access"].format(user=escape(user.name)))
+    elif not documents:
         st.info(T["empty_library"])
-    chat_section(T, settings, retriever, llm, selected or None)
+    chat_section(T, settings, retriever, llm, selected or None, visible)

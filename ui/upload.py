@@ -1,22 +1,26 @@
-"""An uploaded file into the library: kept under its own name in a temporary folder while
-it is parsed, so the library records the name the user gave it."""
+"""An uploaded file into the library: parsed in a child process under the limits in settings,
+stored under its document id, shown under the (cleaned) name the user gave it."""
 
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.names import safe_name
 from ingest.pipeline import Added, add_file
 from ingest.settings import Settings
+from ingest.worker import reader_from
 from rag.retrieve import Retriever
 
 
-def safe_name(name: str) -> str:
-    """The last path component, without control characters; never empty, never '..'."""
-    base = name.replace("\\", "/").split("/")[-1]
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
-    return base if base not in ("", ".", "..") else "upload"
+def check_upload(sizes: list[int], settings: Settings) -> None:
+    """Refuse an upload whose files together exceed RAG_MAX_UPLOAD_MB, before reading any."""
+    total_mb = sum(sizes) / 1_000_000
+    if total_mb > settings.max_upload_mb:
+        raise IngestError(
+            f"{total_mb:.0f} MB in this upload is over the {settings.max_upload_mb} MB limit "
+            "(RAG_MAX_UPLOAD_MB): upload fewer files at a time"
+        )
 
 
 def ingest_upload(
@@ -26,15 +30,17 @@ def ingest_upload(
     retriever: Retriever,
     password: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    collection: str | None = None,
 ) -> Added:
-    """Add one uploaded file; raises IngestError with a message for the user."""
+    """Add one uploaded file to `collection`; raises IngestError with a message for the user."""
     size_mb = len(data) / 1_000_000
     if size_mb > settings.max_file_mb:
         raise IngestError(f"{size_mb:.1f} MB is over the {settings.max_file_mb} MB limit per file")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / safe_name(name)
+        path = Path(folder) / f"upload{Path(safe_name(name)).suffix.lower()}"  # the name is only shown
         path.write_bytes(data)
         return add_file(
             path, retriever.store, retriever.embedder, settings.chunk_tokens, settings.chunk_overlap,
             password=password or None, batch_size=settings.embed_batch, progress=progress,
+            name=name, collection=collection or settings.default_collection, reader=reader_from(settings),
         )  # fmt: skip

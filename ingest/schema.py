@@ -1,0 +1,44 @@
+"""The library's SQLite tables, and the columns later versions added to older libraries."""
+
+import sqlite3
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, name TEXT NOT NULL, pages INTEGER NOT NULL, chunks INTEGER NOT NULL,
+    lang TEXT NOT NULL, added_at TEXT NOT NULL, size INTEGER NOT NULL, pages_without_text TEXT NOT NULL,
+    collection TEXT NOT NULL DEFAULT 'general'
+);
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL,
+    lang TEXT NOT NULL, PRIMARY KEY (doc_id, page)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL, page INTEGER NOT NULL, page_end INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL,
+    tokens INTEGER NOT NULL, source TEXT NOT NULL DEFAULT 'text'
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
+"""
+# Columns added since the first release: a library made before gets them, with their default.
+ADDED = [
+    ("documents", "collection", "TEXT NOT NULL DEFAULT 'general'"),
+    ("chunks", "source", "TEXT NOT NULL DEFAULT 'text'"),
+]
+CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, page, page_end, start, "end", text, lang, tokens, source'
+
+
+def create_schema(db: sqlite3.Connection) -> None:
+    """Create missing tables and add missing columns; safe to run from several processes."""
+    db.executescript(SCHEMA)
+    for table, column, kind in ADDED:
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column in have:
+            continue
+        try:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            db.commit()
+        except sqlite3.OperationalError as exc:  # another process added it a moment ago
+            if "duplicate column" not in str(exc):
+                raise

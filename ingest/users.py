@@ -1,0 +1,146 @@
+"""The users file: who may log in, and which collections each user sees. Passwords are kept
+only as scrypt hashes; a user without one logs in through the identity provider (OIDC)."""
+
+import base64
+import fcntl
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from ingest.atomic import write_atomic
+from ingest.names import collection_name
+
+EVERY = "*"  # a member of "*" sees every collection
+MIN_PASSWORD = 8
+# scrypt at N=2^15, r=8: 32 MiB and ~0.1 s per guess, as OWASP recommends for scrypt.
+N, R, P = 2**15, 8, 1
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    collections: list[str] = field(default_factory=list)
+    password_hash: str = ""
+
+    def sees(self, collection: str) -> bool:
+        return EVERY in self.collections or collection in self.collections
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters, got {len(password)}")
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, maxmem=1 << 26, dklen=32)
+    return f"scrypt${N}${R}${P}${_b64(salt)}${_b64(digest)}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if kind != "scrypt":
+        return False
+    given = hashlib.scrypt(
+        password.encode(), salt=_unb64(salt), n=int(n), r=int(r), p=int(p), maxmem=1 << 26, dklen=32
+    )
+    return hmac.compare_digest(given, _unb64(digest))
+
+
+class Users:
+    """The users file at `path` (JSON, written atomically, readable by its owner only)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._dummy = ""
+
+    def all(self) -> dict[str, User]:
+        if not self.path.exists():
+            return {}
+        try:
+            rows = json.loads(self.path.read_text(encoding="utf-8"))["users"]
+            return {row["name"]: User(**row) for row in rows}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(
+                f"the users file {self.path} is damaged ({exc}); restore it from a backup"
+            ) from exc
+
+    def get(self, name: str) -> User | None:
+        return self.all().get(name)
+
+    def verify(self, name: str, password: str) -> User | None:
+        """The user, if the password is theirs; an unknown name costs as much time as a known one."""
+        user = self.get(name)
+        if user is None or not user.password_hash:
+            self._dummy = self._dummy or hash_password("not a password")
+            check_password(password, self._dummy)
+            return None
+        return user if check_password(password, user.password_hash) else None
+
+    def add(self, name: str, password: str | None, collections: list[str]) -> User:
+        name = name.strip()
+        if not name or any(ch.isspace() for ch in name):
+            raise ValueError(f"a user name needs visible characters and no spaces, got {name!r}")
+        wanted = [c if c == EVERY else collection_name(c) for c in collections]
+        user = User(name, wanted, hash_password(password) if password else "")
+        with self._editing() as users:
+            if name in users:
+                raise ValueError(f"there is already a user named {name!r}")
+            users[name] = user
+        return user
+
+    def set_password(self, name: str, password: str) -> None:
+        with self._editing() as users:
+            users[name] = replace(self._known(users, name), password_hash=hash_password(password))
+
+    def grant(self, name: str, collection: str) -> None:
+        wanted = collection if collection == EVERY else collection_name(collection)
+        with self._editing() as users:
+            user = self._known(users, name)
+            if wanted not in user.collections:
+                users[name] = replace(user, collections=[*user.collections, wanted])
+
+    def revoke(self, name: str, collection: str) -> None:
+        with self._editing() as users:
+            user = self._known(users, name)
+            users[name] = replace(user, collections=[c for c in user.collections if c != collection])
+
+    def remove(self, name: str) -> None:
+        with self._editing() as users:
+            self._known(users, name)
+            del users[name]
+
+    @staticmethod
+    def _known(users: dict[str, User], name: str) -> User:
+        if name not in users:
+            raise ValueError(f"no user named {name!r} (see: python -m ingest users list)")
+        return users[name]
+
+    @contextmanager
+    def _editing(self) -> Iterator[dict[str, User]]:
+        """Read, change and write the file under a lock, so two edits never lose one another."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.with_name(self.path.name + ".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            users = self.all()
+            yield users
+            body = json.dumps({"users": [asdict(u) for u in users.values()]}, ensure_ascii=False, indent=1)
+            write_atomic(self.path, lambda handle: handle.write(body.encode()), mode=0o600)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text)
+
+
+def collections_of(user: User) -> list[str] | None:
+    """The collections `user` may see and search; None stands for every one."""
+    return None if EVERY in user.collections else list(user.collections)

@@ -1,0 +1,106 @@
+"""Read one file in a child process under a time and a memory limit, so that a pathological
+file gets a clear error instead of hanging or killing ingestion (or the app serving others).
+
+The parent sends a JSON request on stdin; the child answers with the pages, or an error."""
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest.errors import IngestError, PasswordRequired
+from ingest.load import Loaded, load_file
+from ingest.ocr import Tesseract
+from ingest.records import Page
+from ingest.settings import Settings
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How files are read: limits per file, and the OCR engine (None: no OCR)."""
+
+    timeout_s: float = 300.0
+    memory_mb: int = 2048
+    max_pages: int = 2000
+    ocr: Tesseract | None = field(default_factory=lambda: Tesseract("chi_sim+chi_tra+eng"))
+
+    def __post_init__(self) -> None:
+        if self.timeout_s <= 0 or self.memory_mb <= 0 or self.max_pages < 0:
+            raise ValueError(f"limits must be positive, got {self}")
+
+    def read(self, path: Path, password: str | None = None) -> Loaded:
+        """The file's pages, read in a child process; IngestError when it fails or is stopped."""
+        request = {
+            "path": str(path),
+            "password": password,
+            "max_pages": self.max_pages,
+            "memory_mb": self.memory_mb,
+            "ocr": asdict(self.ocr) if self.ocr else None,
+        }
+        child = subprocess.Popen(
+            [sys.executable, "-m", "ingest.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, start_new_session=True,  # its own group: OCR dies with it
+        )  # fmt: skip
+        try:
+            out, err = child.communicate(json.dumps(request).encode(), timeout=self.timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            raise IngestError(
+                f"reading the file took longer than {self.timeout_s:.0f} s and was stopped "
+                "(RAG_PARSE_TIMEOUT_S): it may be damaged, or too large to read here"
+            ) from None
+        return self._answer(child.returncode, out, err)
+
+    def _answer(self, code: int, out: bytes, err: bytes) -> Loaded:
+        if code < 0:
+            name = signal.Signals(-code).name
+            raise IngestError(
+                f"reading the file crashed the reader ({name}); it may be damaged, or need more "
+                f"than {self.memory_mb} MB of memory (RAG_PARSE_MEMORY_MB)"
+            )
+        try:
+            answer = json.loads(out)
+        except ValueError:
+            detail = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise IngestError(f"the file could not be read ({detail[0][:300]})") from None
+        if "error" in answer:
+            kind = PasswordRequired if answer.get("password") else IngestError
+            raise kind(answer["error"])
+        return Loaded([Page(**page) for page in answer["pages"]], answer["warnings"])
+
+
+def reader_from(settings: Settings) -> Reader:
+    """The reader the settings describe (RAG_PARSE_*, RAG_MAX_PAGES, RAG_OCR_*)."""
+    ocr = Tesseract(settings.ocr_languages, settings.ocr_dpi) if settings.ocr_languages.strip() else None
+    return Reader(settings.parse_timeout_s, settings.parse_memory_mb, settings.max_pages, ocr)
+
+
+def serve(request: dict) -> dict:
+    """The child's side: one request in, one answer out (errors become answers too)."""
+    limit = int(request["memory_mb"]) << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    ocr = Tesseract(**request["ocr"]) if request["ocr"] else None
+    try:
+        loaded = load_file(Path(request["path"]), request["password"], request["max_pages"], ocr)
+    except PasswordRequired as exc:
+        return {"error": str(exc), "password": True}
+    except IngestError as exc:
+        return {"error": str(exc)}
+    except MemoryError:
+        return {"error": f"reading the file needs more than {request['memory_mb']} MB of memory "
+                "(RAG_PARSE_MEMORY_MB)"}  # fmt: skip
+    except RecursionError:
+        return {"error": "the file is nested too deeply to read (damaged or hostile)"}
+    except Exception as exc:  # a reader's bug on a damaged file: reported, never a crash
+        return {"error": f"the file could not be read ({type(exc).__name__}: {exc})"[:500]}
+    return {"pages": [asdict(page) for page in loaded.pages], "warnings": loaded.warnings}
+
+
+if __name__ == "__main__":
+    answer = serve(json.loads(sys.stdin.buffer.read()))
+    sys.stdout.write(json.dumps(answer, ensure_ascii=False))
