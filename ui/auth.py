@@ -17,7 +17,10 @@ def signed_in(settings: Settings, T: dict[str, str]) -> User:
         return LOCAL
     users = Users(settings.users_path)
     if settings.auth == "oidc":
-        if not st.user.is_logged_in:
+        if not oidc_configured():
+            st.error(T["oidc_missing"])
+            st.stop()
+        if not st.user.get("is_logged_in", False):
             st.button(T["login_oidc"], on_click=st.login, key="login_oidc")
             st.stop()
         identity = str(st.user.get("email") or st.user.get("sub") or "")
@@ -39,6 +42,14 @@ def signed_in(settings: Settings, T: dict[str, str]) -> User:
             st.error(T["login_failed"])
     st.stop()
     raise AssertionError("unreachable: st.stop() ends the run")
+
+
+def oidc_configured() -> bool:
+    """st.login needs the identity provider in .streamlit/secrets.toml, section [auth]."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all
+        return False
 
 
 def sign_out(settings: Settings) -> None:

@@ -48,6 +48,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "user_password": "密码",
         "login_failed": "用户名或密码错误。",
         "logout": "退出登录",
+        "oidc_missing": "RAG_AUTH=oidc 需要在 .streamlit/secrets.toml 中配置 [auth]（身份提供方），"
+        "见 README。",
         "signed_in": "已登录：{user}",
         "no_access": "你的账号 {user} 还没有任何知识库的权限：请联系管理员（python -m ingest users grant）。",
     },
@@ -98,6 +100,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "user_password": "Password",
         "login_failed": "Wrong user name or password.",
         "logout": "Sign out",
+        "oidc_missing": "RAG_AUTH=oidc needs the identity provider in .streamlit/secrets.toml, "
+        "section [auth]: see the README.",
         "signed_in": "Signed in as {user}",
         "no_access": "Your account {user} is not a member of any collection yet: ask an admin "
         "(python -m ingest users grant).",
