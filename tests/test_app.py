@@ -1,6 +1,8 @@
 """The web page, headless through Streamlit's AppTest, on a real library in a temporary folder;
 the LLM is absent (extractive answers) or a scripted fake."""
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import rag.llm
 from tests.cli import ROOT
 from tests.fakes import FakeLLM
 from tests.pdfs import make_pdf
+from tests.safety import ESCAPED
 
 pytestmark = pytest.mark.integration
 
@@ -37,8 +40,14 @@ def upload(app: AppTest, name: str, data: bytes) -> AppTest:
     return app.file_uploader[0].upload(name, data, "application/pdf").run()
 
 
+def plain(markup: str) -> str:
+    """The text a reader sees in our HTML block."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
 def texts(elements) -> list[str]:  # type: ignore[no-untyped-def]
-    return [e.value for e in elements]
+    """What a reader sees of these markdown elements: escapes resolved, no zero-width spaces."""
+    return [ESCAPED.sub(r"\1", e.value).replace("\u200b", "") for e in elements]
 
 
 def test_upload_indexes_at_once_and_lists_the_document(app, tmp_path):
@@ -93,7 +102,7 @@ def test_chat_answers_with_a_citation_of_the_page(app, tmp_path):
     app = app.chat_input[0].set_value("长江有多长？").run()
     assert not app.exception
     answer = app.chat_message[1]
-    shown = answer.markdown[0].value.replace("\\", "")  # shown escaped: document text is not markdown
+    shown = plain(answer.markdown[0].value)  # shown escaped: document text is not markup
     assert "6300公里" in shown and "[1]" in shown
     assert any("未配置大模型" in i for i in texts(answer.info))
     labels = [e.label.replace("\\", "") for e in answer.expander]
@@ -110,7 +119,7 @@ def test_llm_answer_and_new_conversation(tmp_path, monkeypatch):
     app = upload(app, "a.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes())
     app = app.chat_input[0].set_value("How long is the Yangtze?").run()
     answer = app.chat_message[1]
-    assert answer.markdown[0].value.replace("\\", "") == "长江全长约6300公里[1]。"
+    assert plain(answer.markdown[0].value) == "长江全长约6300公里[1]。"
     assert not answer.info  # no note: the model answered
     assert answer.expander[0].label.replace("\\", "") == "[1] a.pdf, p. 2"
     app = app.sidebar.button(key="new_chat").click().run()

@@ -18,9 +18,8 @@ from rag.retrieve import Retriever, open_retriever
 from ui.auth import sign_out, signed_in
 from ui.evidence import highlight, page_image
 from ui.i18n import STRINGS, default_language
+from ui.render import answer_html, escape
 from ui.upload import check_upload, ingest_upload
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
 @st.cache_resource
@@ -41,19 +40,6 @@ def llm_reachable(base_url: str) -> bool:
     return isinstance(llm, LLM) and reachable(llm)
 
 
-def escape(text: str) -> str:
-    """Text from documents or the model shown as text: no markdown links, images, HTML or math."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def show_text(text: str) -> str:
-    """An answer for st.markdown: escaped, with its quoted lines kept as quotes."""
-    lines = [
-        ("> " + escape(line[2:])) if line.startswith("> ") else escape(line) for line in text.split("\n")
-    ]
-    return "  \n".join(lines)
-
-
 def page_label(T: dict[str, str], c: Citation) -> str:
     page = str(c.page) if c.page == c.page_end else f"{c.page}–{c.page_end}"
     return T["source_label"].format(n=c.n, doc=escape(c.doc), page=page)
@@ -61,14 +47,14 @@ def page_label(T: dict[str, str], c: Citation) -> str:
 
 def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: dict[str, str]) -> None:
     if answer.note and answer.note != answer.text:
-        st.info(answer.note)
+        st.info(escape(answer.note))
     cited = [c for c in answer.citations if c.cited]
     if cited:
         st.markdown(f"**{T['sources']}**")
     for i, c in enumerate(cited):
         with st.expander(page_label(T, c), expanded=i == 0):
             passage = highlight(c.text, lang_of.get(c.doc_id, ""), answer.text, c.n)
-            st.markdown(f'<div class="passage">{passage}</div>', unsafe_allow_html=True)
+            st.markdown(passage, unsafe_allow_html=True)
             original = retriever.store.original(c.doc_id)
             if original is not None and original.suffix == ".pdf":
                 image = evidence_image(str(original), c.page, c.text)
@@ -145,29 +131,30 @@ def add_one(
     collection: str,
 ) -> tuple[str, str]:
     """Index one file with a progress bar; (kind, message) for the page to show."""
-    bar = st.progress(0.0, text=T["parsing"].format(name=name))
+    shown = escape(name)
+    bar = st.progress(0.0, text=T["parsing"].format(name=shown))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=T["embedding"].format(name=name, done=done, total=total))
+        bar.progress(done / max(total, 1), text=T["embedding"].format(name=shown, done=done, total=total))
 
     try:
         added = ingest_upload(name, data, settings, retriever, password, progress, collection)
     except PasswordRequired as exc:
-        return "password", T["password"].format(name=name) + f" ({exc})"
+        return "password", T["password"].format(name=escape(name)) + f" ({escape(str(exc))})"
     except IngestError as exc:
-        return "error", T["failed"].format(name=name, error=exc)
+        return "error", T["failed"].format(name=escape(name), error=escape(str(exc)))
     except Exception as exc:  # one bad file must not stop the others, nor the page
-        return "error", T["failed"].format(name=name, error=f"{type(exc).__name__}: {exc}")
+        return "error", T["failed"].format(name=escape(name), error=escape(f"{type(exc).__name__}: {exc}"))
     finally:
         bar.empty()
     doc = added.document
     text = T["added" if added.new else "unchanged"].format(
-        name=doc.name, pages=doc.pages, chunks=doc.chunks, lang=doc.lang or "?"
+        name=escape(doc.name), pages=doc.pages, chunks=doc.chunks, lang=doc.lang or "?"
     )
     if doc.pages_without_text:
         text += " · " + T["no_text_pages"].format(pages=", ".join(map(str, doc.pages_without_text)))
     for warning in added.warnings:
-        text += "  \n" + T["warning"].format(name=doc.name, warning=warning)
+        text += "  \n" + T["warning"].format(name=escape(doc.name), warning=escape(warning))
     return "ok", text
 
 
@@ -224,7 +211,7 @@ def chat_section(
     lang_of = {d.doc_id: d.lang.split("+")[0] for d in retriever.store.documents(visible)}
     for message in messages:
         with st.chat_message(message["role"]):
-            st.markdown(show_text(message["content"]))
+            st.markdown(answer_html(message["content"]), unsafe_allow_html=True)
             if message.get("answer"):
                 sources(message["answer"], T, retriever, lang_of)
     if not (question := st.chat_input(T["ask"])):
@@ -232,7 +219,7 @@ def chat_section(
     history = [{"role": m["role"], "content": re.sub(r"\[\d+\]", "", m["content"])} for m in messages]
     messages.append({"role": "user", "content": question})
     with st.chat_message("user"):
-        st.markdown(show_text(question))
+        st.markdown(answer_html(question), unsafe_allow_html=True)
     with st.chat_message("assistant"):
         placeholder, streamed, final = st.empty(), "", None
         chosen = {"k": settings.top_k, "doc_ids": doc_ids, "collections": visible}
@@ -241,9 +228,9 @@ def chat_section(
                 final = event
             else:
                 streamed += event
-                placeholder.markdown(show_text(streamed) + " ▌")
+                placeholder.markdown(answer_html(streamed + " ▌"), unsafe_allow_html=True)
         assert final is not None
-        placeholder.markdown(show_text(final.text))
+        placeholder.markdown(answer_html(final.text), unsafe_allow_html=True)
         sources(final, T, retriever, lang_of)
     messages.append({"role": "assistant", "content": final.text, "answer": final})
 

@@ -1,7 +1,6 @@
 """Evidence where it stands: the cited PDF page rendered with the passage's region marked,
 and the passage with the cited sentences highlighted (HTML-escaped: documents are data)."""
 
-import html
 import io
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from PIL import Image, ImageDraw
 
 from ingest.keywords import keyword_tokens
 from ingest.sentences import sentences
+from ui.render import AS_TEXT
 
 SCALE = 1.5  # 108 dpi: legible, and light enough for a browser
 MARK = (255, 200, 0, 90)
@@ -68,15 +68,17 @@ def passage_boxes(pdf_page: pypdfium2.PdfPage, passage: str) -> list[tuple[float
 def highlight(
     passage: str, lang: str, answer: str, n: int, spans: list[tuple[int, int]] | None = None
 ) -> str:
-    """The passage as HTML, the sentences the answer relies on for [n] in <mark>."""
+    """The passage as one HTML block (no markdown inside), the sentences the answer relies on
+    for [n] in <mark>; the document's own text is never markup."""
     marks = spans if spans is not None else cited_sentences(passage, lang, answer, n)
     parts, position = [], 0
     for start, end in sorted(marks):
-        parts.append(html.escape(passage[position:start]))
-        parts.append(f"<mark>{html.escape(passage[start:end])}</mark>")
+        parts.append(passage[position:start].translate(AS_TEXT))
+        parts.append(f"<mark>{passage[start:end].translate(AS_TEXT)}</mark>")
         position = end
-    parts.append(html.escape(passage[position:]))
-    return "".join(parts).replace("\n", "<br>")
+    parts.append(passage[position:].translate(AS_TEXT))
+    body = "".join(parts).replace("\n", "<br>")
+    return f'<div class="passage">{body}</div>'
 
 
 def cited_sentences(passage: str, lang: str, answer: str, n: int) -> list[tuple[int, int]]:

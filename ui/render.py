@@ -1,0 +1,35 @@
+"""Text from documents, file names and the model, made safe to draw: it is shown as text, never
+as markup, links, images or HTML (which could load things from other hosts)."""
+
+import re
+
+# Inside our own HTML: every character HTML or markdown could read as markup becomes a character
+# reference, which shows as the character itself and acts as nothing.
+AS_TEXT = str.maketrans({ch: f"&#{ord(ch)};" for ch in "&<>\"'`*_{}[]()#+-.!|~$:@=\\/"})
+# In markdown (labels, messages): every character markdown and its extensions give a meaning to.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@&=])")
+# GitHub-style markdown turns bare URLs and e-mail addresses into links even after escaping,
+# so a zero-width space breaks them up (invisible; the text reads the same).
+BARE_LINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\\\.)|(?<=@)")
+
+
+def text_html(text: str) -> str:
+    """Text as HTML: escaped, line breaks kept."""
+    return text.translate(AS_TEXT).replace("\n", "<br>")
+
+
+def answer_html(text: str) -> str:
+    """An answer as one HTML block for st.markdown(unsafe_allow_html=True): no markdown is read
+    inside it; quoted lines ("> ...") stay quotes."""
+    parts = []
+    for line in text.split("\n"):
+        if line.startswith("> "):
+            parts.append(f"<blockquote>{text_html(line[2:])}</blockquote>")
+        else:
+            parts.append(text_html(line) + "<br>")
+    return f'<div class="answer">{"".join(parts)}</div>'
+
+
+def escape(text: str) -> str:
+    """Text for a markdown label or message: shown as typed, no links, images, HTML or math."""
+    return BARE_LINK.sub("\u200b", MARKDOWN_SPECIAL.sub(r"\\\1", text))
