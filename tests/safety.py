@@ -5,9 +5,10 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-# Tags our page itself produces around text; everything else (img, a, script, iframe, style,
-# svg, ...) would come from a document or from the model.
-ALLOWED = {"p", "div", "mark", "br", "strong", "em", "blockquote"}
+# Tags that only lay text out; everything else (img, a, script, iframe, style, svg, ...) could
+# run code or load something from elsewhere.
+LAYOUT = {"p", "div", "mark", "br", "strong", "em", "blockquote", "pre", "code", "hr", "ul", "ol", "li"}
+ALLOWED = LAYOUT | {f"h{level}" for level in range(1, 7)}
 # What GitHub-style markdown would turn into a link in text, after resolving escapes.
 BARE_LINK = re.compile(r"(?i)(?:https?|ftp)://|www\.|[\w.+-]@[\w-]+\.")
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")

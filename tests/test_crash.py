@@ -116,3 +116,47 @@ def test_killed_at_random_times(tmp_path):
     done = run("ingest", "add", *map(str, paths), data_dir=data_dir)
     assert done.returncode == 0, done.stderr
     assert {d.name for d in assert_whole(data_dir).documents()} == {p.name for p in paths}
+
+
+# The app's ingestion path (ui.upload.ingest_upload, what an upload in the browser runs), in a
+# process of its own so that it can be killed like a crashed app server.
+APP_DRIVER = """
+import sys
+from pathlib import Path
+from ingest.settings import load_settings
+from rag.retrieve import open_retriever
+from ui.upload import ingest_upload
+settings = load_settings()
+retriever = open_retriever(settings)
+for name in sys.argv[1:]:
+    added = ingest_upload(Path(name).name, Path(name).read_bytes(), settings, retriever)
+    print("added", added.document.name, flush=True)
+"""
+
+
+def test_app_ingestion_killed_at_random_times(tmp_path):
+    paths = write_docs(tmp_path / "docs", 10)
+    data_dir = tmp_path / "lib"
+    rng = random.Random(5)
+    partial = 0
+    for _ in range(4):
+        process = subprocess.Popen(
+            [sys.executable, "-c", APP_DRIVER, *map(str, paths)],
+            env=env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+        )  # fmt: skip
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        time.sleep(rng.uniform(0.0, 1.5))
+        process.send_signal(signal.SIGKILL)
+        out, _ = process.communicate()
+        reported = {line.split()[1] for line in (first + out).splitlines() if line.startswith("added ")}
+        stored = {d.name for d in assert_whole(data_dir).documents()}
+        assert reported <= stored
+        partial += 0 < len(stored) < len(paths)
+    assert partial, "no kill landed in the middle of an ingest: the test proved nothing"
+    done = subprocess.run(
+        [sys.executable, "-c", APP_DRIVER, *map(str, paths)],
+        env=env(data_dir), capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert {d.name for d in assert_whole(data_dir).documents()} == {p.name for p in paths}

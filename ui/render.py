@@ -20,13 +20,19 @@ def text_html(text: str) -> str:
 
 def answer_html(text: str) -> str:
     """An answer as one HTML block for st.markdown(unsafe_allow_html=True): no markdown is read
-    inside it; quoted lines ("> ...") stay quotes."""
-    parts = []
+    inside it; quotes ("> ..." and the lines that continue it, as in markdown) stay quotes."""
+    parts: list[str] = []
+    quote: list[str] = []
     for line in text.split("\n"):
-        if line.startswith("> "):
-            parts.append(f"<blockquote>{text_html(line[2:])}</blockquote>")
-        else:
-            parts.append(text_html(line) + "<br>")
+        if line.startswith("> ") or (quote and line.strip()):
+            quote.append(text_html(line[2:] if line.startswith("> ") else line))
+            continue
+        if quote:
+            parts.append(f"<blockquote>{'<br>'.join(quote)}</blockquote>")
+            quote = []
+        parts.append(text_html(line) + "<br>")
+    if quote:
+        parts.append(f"<blockquote>{'<br>'.join(quote)}</blockquote>")
     return f'<div class="answer">{"".join(parts)}</div>'
 
 
