@@ -1,5 +1,8 @@
 FROM python:3.11-slim
 WORKDIR /app
+# OCR for scanned pages: tesseract with Simplified and Traditional Chinese and English.
+RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim \
+    tesseract-ocr-chi-tra tesseract-ocr-eng && rm -rf /var/lib/apt/lists/*
 # CPU torch: the app embeds on the CPU by default; the GPU is vLLM's.
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 COPY pyproject.toml README.md ./

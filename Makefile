@@ -49,6 +49,7 @@ DATA := $(SHARED)/data/bench
 # hour on 2 cores), later runs only re-chunk and re-search.
 bench: $(VENV)/.installed
 	$(PY) -m ingest.bench $(SHARED)/pdfs
+	$(PY) -m ingest.bench_hostile $(SHARED)/pdfs
 	@if [ -d $(DATA) ]; then \
 	  $(PY) -m rag bench retrieval $(addprefix $(DATA)/,$(BENCH_SETS)) && \
 	  $(PY) -m rag bench retrieval $(DATA)/xquad_zh2en $(DATA)/xquad_en2zh --mode hybrid \

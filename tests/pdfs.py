@@ -1,12 +1,13 @@
 """Test PDFs generated with a CJK font, so tests need no files from elsewhere."""
 
 import subprocess
-import zlib
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import EncryptionMethod
 from PIL import Image, ImageDraw, ImageFont
+
+from ingest.bench_hostile import bomb
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -74,28 +75,6 @@ def make_scanned_pdf(path: Path, pages: list[str], header: str = "") -> Path:
 
 
 def make_bomb_pdf(path: Path, megabytes: int) -> Path:
-    """A one-page PDF whose ~1 MB content stream inflates to `megabytes` MB of text drawing:
-    a decompression bomb, the classic way to exhaust a reader's memory and time."""
-    squeeze = zlib.compressobj(9)
-    block = b"BT /F1 12 Tf 72 712 Td (A) Tj ET\n" * 30000
-    stream = b"".join(squeeze.compress(block) for _ in range(megabytes * 1_000_000 // len(block)))
-    stream += squeeze.flush()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    """A decompression bomb: a small PDF whose page inflates to `megabytes` MB."""
+    path.write_bytes(bomb(megabytes))
     return path

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import rag.llm
+from ingest.bench_hostile import mutants
 from ingest.errors import IngestError
 from ingest.pipeline import add_file
 from ingest.store import Store
@@ -31,23 +32,6 @@ MODEL_REPLY = (
 )
 
 
-def mutants(seeds: list[bytes], rng: random.Random) -> list[tuple[str, bytes]]:
-    """Truncated, bit-flipped and random files, named by how they were made."""
-    made: list[tuple[str, bytes]] = []
-    for s, seed in enumerate(seeds):
-        for cut in sorted(rng.sample(range(1, len(seed)), 6)):
-            made.append((f"seed{s}-cut{cut}", seed[:cut]))
-        for flips in (1, 4, 16, 64, 256):
-            data = bytearray(seed)
-            for _ in range(flips):
-                data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
-            made.append((f"seed{s}-flip{flips}", bytes(data)))
-    for i in range(4):
-        made.append((f"random-pdf{i}", b"%PDF-1.7\n" + rng.randbytes(rng.randrange(10, 50_000))))
-        made.append((f"random{i}", rng.randbytes(rng.randrange(1, 5_000))))
-    return made
-
-
 def test_damaged_files_are_read_or_refused_never_a_crash(tmp_path, fake_embedder):
     seeds = [
         make_pdf(tmp_path / "zh.pdf", ["长江是中国最长的河流。", "第二页。"]).read_bytes(),
@@ -57,7 +41,7 @@ def test_damaged_files_are_read_or_refused_never_a_crash(tmp_path, fake_embedder
     store = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)
     reader = Reader(timeout_s=60, memory_mb=1024, ocr=None)
     outcomes = {"read": 0, "refused": 0}
-    for name, data in mutants(seeds, random.Random(11)):
+    for name, data in mutants(seeds, 12, random.Random(11)):
         path = tmp_path / "mutants" / f"{name}.pdf"
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(data)
@@ -70,7 +54,7 @@ def test_damaged_files_are_read_or_refused_never_a_crash(tmp_path, fake_embedder
     assert outcomes["read"] > 0 and outcomes["refused"] > 0, outcomes  # both paths were exercised
     reopened = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)
     assert reopened.indexes().vectors.ntotal == len(reopened.chunks())
-    assert len(reopened.documents()) == outcomes["read"] - (outcomes["read"] - len(reopened.documents()))
+    assert 0 < len(reopened.documents()) <= outcomes["read"]  # a mutant may repeat another's bytes
 
 
 def shown(app: AppTest) -> list[tuple[str, bool]]:
