@@ -111,15 +111,32 @@ class KeywordIndex:
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The k best (chunk id, BM25 score) for the query's terms; `allowed` masks rows."""
-        columns = [self.terms[t] for t in dict.fromkeys(keyword_tokens(query)) if t in self.terms]
+        return self._top(self._scores(keyword_tokens(query)), k, allowed)
+
+    def search_any(
+        self, groups: list[list[str]], k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """BM25 where each group of alternative phrasings (e.g. the translations of one word)
+        counts once, by the alternative that matches the passage best."""
+        total = np.zeros(len(self.ids), dtype=np.float32)
+        for alternatives in groups:
+            best = np.zeros(len(self.ids), dtype=np.float32)
+            for alternative in alternatives:
+                np.maximum(best, self._scores(keyword_tokens(alternative)), out=best)
+            total += best
+        return self._top(total, k, allowed)
+
+    def _scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 of every row for these terms (each term once)."""
         n = len(self.ids)
+        scores = np.zeros(n, dtype=np.float32)
+        columns = [self.terms[t] for t in dict.fromkeys(tokens) if t in self.terms]
         if not columns or n == 0:
-            return []
+            return scores
         if self._by_term is None:
             self._by_term = self.counts.tocsc()
             self._lengths = np.asarray(self.counts.sum(axis=1)).ravel()
             self._norm = K1 * (1 - B + B * self._lengths / max(self._lengths.mean(), 1e-9))
-        scores = np.zeros(n, dtype=np.float32)
         for column in columns:
             start, end = self._by_term.indptr[column], self._by_term.indptr[column + 1]
             rows, tf = self._by_term.indices[start:end], self._by_term.data[start:end]
@@ -127,6 +144,12 @@ class KeywordIndex:
                 continue
             idf = np.log(1 + (n - len(rows) + 0.5) / (len(rows) + 0.5))
             scores[rows] += idf * tf * (K1 + 1) / (tf + self._norm[rows])
+        return scores
+
+    def _top(self, scores: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        n = len(scores)
+        if n == 0:
+            return []
         if allowed is not None:
             scores[~allowed] = 0
         top = np.argpartition(-scores, min(k, n) - 1)[:k] if k < n else np.arange(n)

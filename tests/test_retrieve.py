@@ -9,6 +9,7 @@ from ingest.records import Page
 from ingest.store import Store
 from rag.dense import DenseView, Prototypes
 from rag.retrieve import Retriever, fuse, interleave
+from rag.translate import chinese_terms
 
 pytestmark = pytest.mark.integration  # real FAISS and keyword files on disk
 
@@ -158,3 +159,23 @@ def test_keywords_reorder_within_a_language_but_dense_scores_interleave_language
     final = interleave(fused, dense, langs)
     assert final == {2: 0.9, 1: 0.5, 4: 0.8, 3: 0.2}
     assert sorted(final, key=lambda i: -final[i]) == [2, 4, 1, 3]
+
+
+def test_english_questions_find_chinese_passages_by_translated_keywords(tmp_path, fake_embedder):
+    docs = {
+        "chicago": "芝加哥大学成立于一八九〇年，位于美国伊利诺伊州。",
+        "river": "长江是中国最长的河流，全长约六千三百公里。",
+        "capital": "北京是中国的首都，也是政治文化中心。",
+    }
+    store = build(tmp_path, fake_embedder, docs)
+    retriever = Retriever(store, fake_embedder)
+    question = "When was the University of Chicago founded?"
+    assert retriever.search(question, k=3, mode="keyword") == []  # no shared words at all
+    keywords = store.indexes().keywords
+    doc_of = {i: c.doc_id for i, c in store.chunks_by_id(store.chunk_ids()).items()}
+    for asked, wanted in ((question, "chicago"), ("How long is the longest river in China?", "river")):
+        ranked = keywords.search_any(chinese_terms(asked), 3)
+        assert doc_of[ranked[0][0]] == wanted
+    # in the fusion, the translated leg is evidence in the passages' own language
+    fused = fuse({1: 0.5, 2: 0.45, 3: 0.2}, {}, lambda i: False, {2: 3.0, 3: 1.0})
+    assert fused[2] > fused[1] > fused[3]

