@@ -37,6 +37,10 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+def to_simplified(text: str) -> str:
+    return str(_t2s().convert(text))
+
+
 def keyword_tokens(text: str) -> list[str]:
     """Search terms of `text`: jieba's search-mode words for Chinese, stemmed words otherwise."""
     text = _t2s().convert(unicodedata.normalize("NFKC", text).lower())

@@ -16,7 +16,7 @@ from ingest.settings import Settings
 from ingest.store import Store
 from rag.dense import DenseView, Prototypes
 from rag.rerank import CrossEncoderReranker
-from rag.translate import chinese_terms, english_to_chinese
+from rag.translate import chinese_terms, english_terms, english_to_chinese
 
 Mode = Literal["hybrid", "dense", "keyword"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
@@ -84,7 +84,7 @@ class Retriever:
         keyword = self._keyword(query, allowed) if mode != "dense" else {}
         if mode == "hybrid":
             langs = self.view().lang_of
-            translated = self._translated(query, allowed) if lang == "en" else {}
+            translated = self._translated(query, lang, allowed)
             fused = fuse(dense, keyword, lambda i: langs.get(i) == lang, translated)
             fused = interleave(fused, every, langs)
         else:
@@ -121,9 +121,10 @@ class Retriever:
         mask = None if allowed is None else np.isin(keywords.ids, allowed)
         return dict(keywords.search(query, POOL, mask))
 
-    def _translated(self, query: str, allowed: np.ndarray | None) -> dict[int, float]:
-        """The keyword leg over Chinese passages for an English question, by translated terms."""
-        groups = chinese_terms(query)
+    def _translated(self, query: str, lang: str, allowed: np.ndarray | None) -> dict[int, float]:
+        """The keyword leg over the other language's passages, by the question's terms translated
+        (English -> Chinese, Chinese -> English)."""
+        groups = chinese_terms(query) if lang == "en" else english_terms(query) if lang == "zh" else []
         if not groups:
             return {}
         keywords = self.store.indexes().keywords

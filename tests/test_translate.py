@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.translate import chinese_terms, english_to_chinese
+from rag.translate import chinese_terms, english_terms, english_to_chinese
 
 pytestmark = pytest.mark.integration  # reads the bundled dictionary
 
@@ -20,3 +20,11 @@ def test_question_words_and_unknown_words_give_nothing():
     assert chinese_terms("What is it?") == []
     assert chinese_terms("Xyzzyplugh qwertzuiop") == []
     assert chinese_terms("长江有多长？") == []
+
+
+def test_chinese_questions_get_english_terms():
+    groups = english_terms("芝加哥大学是哪一年成立的？")
+    assert ["university of chicago"] in groups
+    assert any("establish" in g for g in groups)
+    assert english_terms("臺灣的首都是哪裡？") == [["taiwan"], ["capital"]]  # Traditional works too
+    assert english_terms("什么时候？") == []  # question words carry no topic
