@@ -58,6 +58,7 @@ class Retriever:
         self.store, self.embedder, self.reranker = store, embedder, reranker
         self._prototypes: Prototypes | None = None
         self._view: tuple[int, DenseView] | None = None
+        self._rows: tuple[int, dict[str, np.ndarray]] = (-1, {})
         self._lock = threading.Lock()
 
     def search(
@@ -124,12 +125,26 @@ class Retriever:
     def _translated(self, query: str, lang: str, allowed: np.ndarray | None) -> dict[int, float]:
         """The keyword leg over the other language's passages, by the question's terms translated
         (English -> Chinese, Chinese -> English)."""
-        groups = chinese_terms(query) if lang == "en" else english_terms(query) if lang == "zh" else []
+        target = {"en": "zh", "zh": "en"}.get(lang)
+        groups = chinese_terms(query) if target == "zh" else english_terms(query) if target == "en" else []
         if not groups:
             return {}
         keywords = self.store.indexes().keywords
-        mask = None if allowed is None else np.isin(keywords.ids, allowed)
+        mask = self._rows_in(target or "")  # a stray English word in a Chinese passage is no evidence
+        if allowed is not None:
+            mask = mask & np.isin(keywords.ids, allowed)
         return dict(keywords.search_any(groups, POOL, mask))
+
+    def _rows_in(self, lang: str) -> np.ndarray:
+        """Which rows of the keyword index are passages in `lang`; kept per library version."""
+        view, generation = self.view(), self.store.generation()
+        if self._rows[0] != generation:
+            self._rows = (generation, {})
+        rows = self._rows[1]
+        if lang not in rows:
+            chosen = view.ids[view.group == view.langs.index(lang)] if lang in view.langs else view.ids[:0]
+            rows[lang] = np.isin(self.store.indexes().keywords.ids, chosen)
+        return rows[lang]
 
     def view(self) -> DenseView:
         """The dense view of the current generation, built once per generation."""
