@@ -85,7 +85,7 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
     files = expand(args.paths)
     total_mb = sum(p.stat().st_size for p in files if p.is_file()) / 1_000_000
     if total_mb > settings.max_upload_mb:
-        raise IngestError(f"{total_mb:.0f} MB in all is over the limit of {settings.max_upload_mb} MB "
+        raise IngestError(f"{total_mb:.0f} MB in all is over the limit of {settings.max_upload_mb:g} MB "
                           "per upload (RAG_MAX_UPLOAD_MB): add fewer files at a time")  # fmt: skip
     store, embedder = open_library(settings)
     reader = reader_from(settings)
@@ -101,7 +101,7 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
         try:
             size_mb = path.stat().st_size / 1_000_000
             if size_mb > settings.max_file_mb:
-                raise IngestError(f"{size_mb:.1f} MB is over the {settings.max_file_mb} MB limit per file")
+                raise IngestError(f"{size_mb:.1f} MB is over the {settings.max_file_mb:g} MB limit per file")
             added = add_file(
                 path, store, embedder, settings.chunk_tokens, settings.chunk_overlap,
                 password=args.password, batch_size=settings.embed_batch, progress=show,

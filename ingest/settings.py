@@ -23,8 +23,8 @@ class Settings(BaseSettings):
     # A cross-encoder reranker, e.g. BAAI/bge-reranker-v2-m3; empty means no reranking.
     rerank_model: str = ""
     top_k: int = Field(default=5, gt=0, le=50)
-    max_file_mb: int = Field(default=50, gt=0)  # per uploaded file
-    max_upload_mb: int = Field(default=500, gt=0)  # all files of one upload (or one `ingest add`)
+    max_file_mb: float = Field(default=50, gt=0)  # per uploaded file
+    max_upload_mb: float = Field(default=500, gt=0)  # all files of one upload (or one `ingest add`)
     max_pages: int = Field(default=2000, gt=0)  # per file
     # Each file is read in a child process under these limits, so no file can hang or kill us.
     parse_timeout_s: float = Field(default=600.0, gt=0)

