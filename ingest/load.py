@@ -23,16 +23,21 @@ class Loaded:
 
 
 def load_file(
-    path: Path, password: str | None = None, max_pages: int = 0, ocr: Tesseract | None = None
+    path: Path,
+    password: str | None = None,
+    max_pages: int = 0,
+    ocr: Tesseract | None = None,
+    ocr_deadline: float | None = None,
 ) -> Loaded:
-    """Pages of `path`; raises IngestError with a message for the user when it cannot."""
+    """Pages of `path`; raises IngestError with a message for the user when it cannot. OCR
+    stops at `ocr_deadline` (time.monotonic()), leaving the remaining scanned pages empty."""
     if not path.is_file():
         raise IngestError("no such file")
     if path.stat().st_size == 0:
         raise IngestError("the file is empty")
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        pages, warnings = ocr_pages(path, password, load_pdf(path, password, max_pages), ocr)
+        pages, warnings = ocr_pages(path, password, load_pdf(path, password, max_pages), ocr, ocr_deadline)
         return Loaded(pages, warnings)
     if suffix in TEXT_SUFFIXES:
         return Loaded([Page(page=1, text=clean_page_text(decode_text(path)), source="text")])

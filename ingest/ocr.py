@@ -4,6 +4,7 @@ tesseract (Simplified and Traditional Chinese and English by default)."""
 import io
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,10 +53,15 @@ class Tesseract:
 
 
 def ocr_pages(
-    path: Path, password: str | None, pages: list[Page], engine: Tesseract | None
+    path: Path,
+    password: str | None,
+    pages: list[Page],
+    engine: Tesseract | None,
+    deadline: float | None = None,
 ) -> tuple[list[Page], list[str]]:
     """The pages with OCR text where the text layer is missing or nearly empty, and warnings
-    for the person (engine missing: those pages stay without text, the rest is indexed)."""
+    for the person: with no engine, or past `deadline` (time.monotonic()), the pages left
+    stay without text and the rest of the file is indexed."""
     wanted = _pages_to_read(path, password, pages)
     if not wanted:
         return pages, []
@@ -68,7 +74,12 @@ def ocr_pages(
     doc = pypdfium2.PdfDocument(path, password=password or None)
     try:
         result = list(pages)
-        for number in wanted:
+        for done, number in enumerate(wanted):
+            if deadline is not None and time.monotonic() > deadline:
+                left = ", ".join(str(n) for n in wanted[done:])
+                return result, [
+                    f"OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages {left} have no text"
+                ]
             text = clean_page_text(engine.read(_render(doc[number - 1], engine.dpi)))
             if _visible(text) > _visible(pages[number - 1].text):
                 result[number - 1] = replace(pages[number - 1], text=text, source="ocr")

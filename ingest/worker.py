@@ -9,6 +9,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,9 @@ class Reader:
             "max_pages": self.max_pages,
             "memory_mb": self.memory_mb,
             "ocr": asdict(self.ocr) if self.ocr else None,
+            # OCR stops early enough to hand back what it read: a long scan is indexed in part
+            # rather than lost to the time limit.
+            "ocr_seconds": self.timeout_s * 0.8,
         }
         child = subprocess.Popen(
             [sys.executable, "-m", "ingest.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -85,8 +89,9 @@ def serve(request: dict) -> dict:
     limit = int(request["memory_mb"]) << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     ocr = Tesseract(**request["ocr"]) if request["ocr"] else None
+    deadline = time.monotonic() + float(request["ocr_seconds"])
     try:
-        loaded = load_file(Path(request["path"]), request["password"], request["max_pages"], ocr)
+        loaded = load_file(Path(request["path"]), request["password"], request["max_pages"], ocr, deadline)
     except PasswordRequired as exc:
         return {"error": str(exc), "password": True}
     except IngestError as exc:

@@ -3,9 +3,12 @@ an OCR engine the rest of the file is indexed and the person is told."""
 
 import json
 import shutil
+import time
 
 import pytest
 
+from ingest.ocr import ocr_pages
+from ingest.records import Page
 from ingest.store import Store
 from tests.cli import run, run_json
 from tests.pdfs import make_pdf, make_scanned_pdf
@@ -64,3 +67,24 @@ def test_without_an_ocr_engine_the_rest_is_indexed_and_the_user_told(tmp_path):
     assert names == ["text.pdf", "scan.pdf"]
     off = run("ingest", "extract", "--json", str(scanned), data_dir=data_dir, RAG_OCR_LANGUAGES="")
     assert "OCR is off" in json.loads(off.stdout)["warnings"][0]
+
+
+class SlowEngine:
+    """Reads every page as the same words, taking half a second a page."""
+
+    dpi = 72
+
+    def missing(self) -> str:
+        return ""
+
+    def read(self, png: bytes) -> str:
+        time.sleep(0.5)
+        return "scanned words"
+
+
+def test_ocr_stops_at_its_deadline_and_keeps_what_it_read(tmp_path):
+    pdf = make_scanned_pdf(tmp_path / "long-scan.pdf", ["一", "二", "三"])
+    pages = [Page(n, "", "pypdf") for n in (1, 2, 3)]
+    read, warnings = ocr_pages(pdf, None, pages, SlowEngine(), time.monotonic() + 0.25)  # type: ignore[arg-type]
+    assert [p.source for p in read] == ["ocr", "pypdf", "pypdf"]
+    assert warnings == ["OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages 2, 3 have no text"]
