@@ -82,7 +82,7 @@ def ask(page: Page, question: str, answers_before: int) -> None:
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     box.press("Enter")
-    expect(page.get_by_test_id("stChatMessage")).to_have_count(2 * answers_before + 2, timeout=120_000)
+    expect(page.get_by_test_id("stChatMessage")).to_have_count(2 * answers_before + 2, timeout=240_000)
 
 
 def test_upload_then_ask_in_chinese_and_english(page: Page, tmp_path: Path):
