@@ -17,6 +17,7 @@ Calibration is affine per language, so a question over passages of its own langu
 them exactly as plain cosine does. Measured on the shared benchmarks: see README, Retrieval.
 """
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from ingest.atomic import write_atomic
 from ingest.embed import Embedder
 
 QUESTIONS = Path(__file__).parent / "questions"
@@ -44,6 +46,22 @@ class Prototypes:
             lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
             questions[path.stem] = embedder.embed_queries([line for line in lines if line])
         return cls(questions)
+
+    @classmethod
+    def cached(cls, embedder: Embedder, folder: Path) -> "Prototypes":
+        """The prototypes embedded once per model and question set, kept in `folder` (the
+        library's data directory), so a restart answers its first question without them."""
+        texts = "\n".join(p.name + p.read_text(encoding="utf-8") for p in sorted(QUESTIONS.glob("*.txt")))
+        key = hashlib.sha256(f"{embedder.name}\0{texts}".encode()).hexdigest()[:16]
+        path = Path(folder) / f"prototypes-{key}.npz"
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                return cls({lang: stored[lang] for lang in stored.files})
+        except (OSError, ValueError, KeyError):  # absent or damaged: embed them again
+            pass
+        prototypes = cls.embed(embedder)
+        write_atomic(path, lambda handle: np.savez(handle, **prototypes.questions))  # type: ignore[arg-type]
+        return prototypes
 
     def mean(self, lang: str) -> np.ndarray | None:
         vectors = self.questions.get(lang)

@@ -152,7 +152,7 @@ class Retriever:
             generation = self.store.generation()
             if self._view is None or self._view[0] != generation:
                 if self._prototypes is None:
-                    self._prototypes = Prototypes.embed(self.embedder)
+                    self._prototypes = Prototypes.cached(self.embedder, self.store.data_dir)
                 indexes = self.store.indexes()
                 view = DenseView(indexes.vectors, self.store.chunk_langs(), self._prototypes)
                 self._view = (generation, view)

@@ -179,3 +179,24 @@ def test_english_questions_find_chinese_passages_by_translated_keywords(tmp_path
     # in the fusion, the translated leg is evidence in the passages' own language
     fused = fuse({1: 0.5, 2: 0.45, 3: 0.2}, {}, lambda i: False, {2: 3.0, 3: 1.0})
     assert fused[2] > fused[1] > fused[3]
+
+
+def test_the_typical_questions_are_embedded_once_per_library(tmp_path, fake_embedder):
+    store = build(tmp_path, fake_embedder, {"a": "长江是中国最长的河流。"})
+    calls: list[int] = []
+    real = fake_embedder.embed_queries
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return real(texts)
+
+    fake_embedder.embed_queries = counting
+    first = Retriever(store, fake_embedder).view()
+    assert len(calls) == 2  # the Chinese and the English prototypes
+    again = Retriever(store, fake_embedder).view()  # a restarted app
+    assert len(calls) == 2
+    assert np.array_equal(first.prototypes.questions["zh"], again.prototypes.questions["zh"])
+    for stored in tmp_path.glob("lib/prototypes-*.npz"):
+        stored.write_bytes(b"damaged")
+    Retriever(store, fake_embedder).view()
+    assert len(calls) == 4  # a damaged file is embedded again, not an error
