@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from ingest.errors import IngestError, ModelMismatch
 from ingest.library import open_library
+from ingest.limits import check_file_size, check_upload_size
 from ingest.load import SUPPORTED
 from ingest.names import collection_name
 from ingest.pipeline import add_file, detect_pages, embed_in_batches
@@ -83,10 +84,7 @@ def expand(paths: list[Path]) -> list[Path]:
 def run_add(args: argparse.Namespace, settings: Settings) -> int:
     collection = collection_name(args.collection or settings.default_collection)
     files = expand(args.paths)
-    total_mb = sum(p.stat().st_size for p in files if p.is_file()) / 1_000_000
-    if total_mb > settings.max_upload_mb:
-        raise IngestError(f"{total_mb:.0f} MB in all is over the limit of {settings.max_upload_mb:g} MB "
-                          "per upload (RAG_MAX_UPLOAD_MB): add fewer files at a time")  # fmt: skip
+    check_upload_size([p.stat().st_size for p in files if p.is_file()], settings.max_upload_mb)
     store, embedder = open_library(settings)
     reader = reader_from(settings)
     failed = 0
@@ -99,9 +97,7 @@ def run_add(args: argparse.Namespace, settings: Settings) -> int:
             bar.set_postfix_str(f"{name}: {done}/{total} chunks embedded")
 
         try:
-            size_mb = path.stat().st_size / 1_000_000
-            if size_mb > settings.max_file_mb:
-                raise IngestError(f"{size_mb:.1f} MB is over the {settings.max_file_mb:g} MB limit per file")
+            check_file_size(path.stat().st_size, settings.max_file_mb)
             added = add_file(
                 path, store, embedder, settings.chunk_tokens, settings.chunk_overlap,
                 password=args.password, batch_size=settings.embed_batch, progress=show,

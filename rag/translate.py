@@ -55,14 +55,13 @@ def dictionary_path() -> Path | None:
 
 
 @cache
-def english_to_chinese() -> dict[str, list[str]]:
-    """Stemmed English gloss -> Simplified headwords, the most frequent first (empty without
-    the dictionary: the keyword leg then simply does not cross languages)."""
+def glosses() -> list[tuple[str, str, list[str]]]:
+    """Every (Simplified headword, cleaned English gloss, its words) of 1 to 3 words, in the
+    dictionary's order; empty without the dictionary (then no leg crosses languages)."""
     path = dictionary_path()
     if path is None:
-        return {}
-    table: dict[str, set[str]] = defaultdict(set)
-    stem = _stemmer().stemWords
+        return []
+    found = []
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for line in lines:
             match = ENTRY.match(line.rstrip("\n"))
@@ -74,16 +73,26 @@ def english_to_chinese() -> dict[str, list[str]]:
                 for piece in re.split(r"[;,]", PARENTHESES.sub("", gloss)):
                     piece = re.sub(r"^(to|a|an|the) ", "", piece.strip().lower())
                     words = WORD.findall(piece)
-                    if 1 <= len(words) <= 3 and len(" ".join(words)) >= len(piece) - 2:
-                        table[" ".join(stem(words))].add(match.group(1))
+                    if 1 <= len(words) <= 3:
+                        found.append((match.group(1), piece, words))
+    return found
+
+
+@cache
+def english_to_chinese() -> dict[str, list[str]]:
+    """Stemmed English gloss -> Simplified headwords, the most frequent first."""
+    table: dict[str, set[str]] = defaultdict(set)
+    stem = _stemmer().stemWords
+    for head, piece, words in glosses():
+        if len(" ".join(words)) >= len(piece) - 2:  # glosses that are words, not formulas
+            table[" ".join(stem(words))].add(head)
     jieba.dt.check_initialized()
     frequency = jieba.dt.FREQ
     # Words before single characters: jieba cuts passages into words, so 河流 matches where 河 does not.
-    rank = {
+    return {
         key: sorted(heads, key=lambda h: (len(h) == 1, -frequency.get(h, 0), h))
         for key, heads in table.items()
     }
-    return rank
 
 
 def chinese_terms(question: str, per_term: int = CANDIDATES) -> list[list[str]]:
@@ -107,23 +116,11 @@ def chinese_terms(question: str, per_term: int = CANDIDATES) -> list[list[str]]:
 @cache
 def chinese_to_english() -> dict[str, list[str]]:
     """Simplified headword -> its short English glosses, in the dictionary's order."""
-    path = dictionary_path()
-    if path is None:
-        return {}
     table: dict[str, list[str]] = {}
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            match = ENTRY.match(line.rstrip("\n"))
-            if not match or not HEADWORD.fullmatch(match.group(1)):
-                continue
-            glosses = table.setdefault(match.group(1), [])
-            for gloss in match.group(2).split("/"):
-                if gloss.startswith(SKIP):
-                    continue
-                for piece in re.split(r"[;,]", PARENTHESES.sub("", gloss)):
-                    piece = re.sub(r"^(to|a|an|the) ", "", piece.strip().lower())
-                    if 1 <= len(WORD.findall(piece)) <= 3 and piece not in glosses:
-                        glosses.append(piece)
+    for head, piece, _ in glosses():
+        known = table.setdefault(head, [])
+        if piece not in known:
+            known.append(piece)
     return table
 
 

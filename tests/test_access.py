@@ -3,7 +3,6 @@ citations only from the collections they belong to, in the retrieval layer, the 
 
 import json
 import stat
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -66,8 +65,8 @@ def two_collections(tmp_path: Path, embedder) -> Store:  # type: ignore[no-untyp
     store = Store(tmp_path / "lib", embedder.name, embedder.dim)
     entries = []
     for name, text, collection in (("finance", FINANCE, "finance"), ("hr", HR, "hr")):
-        entry = prepare(name, f"{name}.pdf", 1, [Page(1, text, "text")], embedder, 40, 8)
-        entries.append(replace(entry, document=replace(entry.document, collection=collection)))
+        page = [Page(1, text, "text")]
+        entries.append(prepare(name, f"{name}.pdf", 1, page, embedder, 40, 8, collection=collection))
     store.add(entries)
     return store
 

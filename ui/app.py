@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ingest.errors import IngestError, ModelMismatch, PasswordRequired
+from ingest.limits import check_upload_size
 from ingest.records import Document
 from ingest.settings import Settings, load_settings
 from ingest.users import collections_of
@@ -19,7 +20,7 @@ from ui.auth import sign_out, signed_in
 from ui.evidence import highlight, page_image
 from ui.i18n import STRINGS, default_language
 from ui.render import answer_html, escape
-from ui.upload import check_upload, ingest_upload
+from ui.upload import ingest_upload
 
 
 @st.cache_resource
@@ -95,7 +96,7 @@ def upload_section(
     results: dict[str, tuple[str, str]] = st.session_state.setdefault("uploads", {})
     fresh = [u for u in files or [] if f"{u.name}:{u.size}" not in results]
     try:
-        check_upload([u.size for u in fresh], settings)
+        check_upload_size([u.size for u in fresh], settings.max_upload_mb)
     except IngestError:
         total = sum(u.size for u in fresh) / 1_000_000
         st.error(T["too_much"].format(size=total, total=f"{settings.max_upload_mb:g}"))

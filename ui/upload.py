@@ -5,22 +5,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import IngestError
+from ingest.limits import check_file_size
 from ingest.names import safe_name
 from ingest.pipeline import Added, add_file
 from ingest.settings import Settings
 from ingest.worker import reader_from
 from rag.retrieve import Retriever
-
-
-def check_upload(sizes: list[int], settings: Settings) -> None:
-    """Refuse an upload whose files together exceed RAG_MAX_UPLOAD_MB, before reading any."""
-    total_mb = sum(sizes) / 1_000_000
-    if total_mb > settings.max_upload_mb:
-        raise IngestError(
-            f"{total_mb:.0f} MB in this upload is over the {settings.max_upload_mb:g} MB limit "
-            "(RAG_MAX_UPLOAD_MB): upload fewer files at a time"
-        )
 
 
 def ingest_upload(
@@ -33,9 +23,7 @@ def ingest_upload(
     collection: str | None = None,
 ) -> Added:
     """Add one uploaded file to `collection`; raises IngestError with a message for the user."""
-    size_mb = len(data) / 1_000_000
-    if size_mb > settings.max_file_mb:
-        raise IngestError(f"{size_mb:.1f} MB is over the {settings.max_file_mb:g} MB limit per file")
+    check_file_size(len(data), settings.max_file_mb)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{Path(safe_name(name)).suffix.lower()}"  # the name is only shown
         path.write_bytes(data)
