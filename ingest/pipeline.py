@@ -48,11 +48,13 @@ def add_file(
     reader: Reader | None = None,
 ) -> Added:
     """Ingest one file into `collection`, read by `reader` (a child process with limits);
-    re-adding a file with the same bytes changes nothing. `name` is the name to show (the
-    file's own by default). `timings`, when given, accumulates the seconds of each step."""
+    re-adding a file with the same bytes to the same collection changes nothing. `name` is the
+    name to show (the file's own by default). `timings`, when given, accumulates the seconds of
+    each step."""
     clock = timings if timings is not None else {}
-    doc_id = file_id(path)
-    existing = store.document(doc_id)
+    content = file_id(path)
+    doc_id = document_id(content, collection)
+    existing = store.document(doc_id) or store.with_content(content, collection)
     if existing:
         return Added(existing, new=False)
     with timed(clock, "load"):
@@ -62,6 +64,7 @@ def add_file(
         doc_id, safe_name(name or path.name), path.stat().st_size, loaded.pages, embedder, chunk_tokens,
         chunk_overlap, batch_size, progress, clock, collection,
     )  # fmt: skip
+    entry = replace(entry, document=replace(entry.document, content=content))
     with timed(clock, "store"):
         new = store.add([entry])[0]
     document = entry.document if new else store.document(doc_id) or entry.document
@@ -125,8 +128,14 @@ def original_bytes(path: Path, password: str | None) -> bytes:
     return out.getvalue()
 
 
+def document_id(content: str, collection: str) -> str:
+    """A document's id: its bytes in its collection. Ids never repeat across collections, so
+    adding a file to one collection cannot find, name or block another collection's copy."""
+    return hashlib.sha256(f"{collection}\n{content}".encode()).hexdigest()[:16]
+
+
 def file_id(path: Path) -> str:
-    """The document id: a hash of the file's bytes, so a renamed copy is the same document."""
+    """The hash of a file's bytes, so a renamed copy is the same content."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

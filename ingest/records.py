@@ -36,8 +36,9 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Document:
-    """A stored file: its id is the hash of its bytes, so the same file is stored once. It
-    belongs to one collection; only that collection's members see it."""
+    """A stored file. It belongs to one collection; only that collection's members see it.
+    `content` is the hash of its bytes: the same bytes are stored once per collection, and
+    the id is made from both, so two collections never share (or reveal) a document."""
 
     doc_id: str
     name: str
@@ -48,3 +49,4 @@ class Document:
     size: int
     pages_without_text: list[int] = field(default_factory=list)
     collection: str = "general"
+    content: str = ""

@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, name TEXT NOT NULL, pages INTEGER NOT NULL, chunks INTEGER NOT NULL,
     lang TEXT NOT NULL, added_at TEXT NOT NULL, size INTEGER NOT NULL, pages_without_text TEXT NOT NULL,
-    collection TEXT NOT NULL DEFAULT 'general'
+    collection TEXT NOT NULL DEFAULT 'general', content TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS pages (
     doc_id TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL,
@@ -25,6 +25,7 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
 ADDED = [
     ("documents", "collection", "TEXT NOT NULL DEFAULT 'general'"),
     ("chunks", "source", "TEXT NOT NULL DEFAULT 'text'"),
+    ("documents", "content", "TEXT NOT NULL DEFAULT ''"),
 ]
 CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, page, page_end, start, "end", text, lang, tokens, source'
 
@@ -42,3 +43,8 @@ def create_schema(db: sqlite3.Connection) -> None:
         except sqlite3.OperationalError as exc:  # another process added it a moment ago
             if "duplicate column" not in str(exc):
                 raise
+    # Before content identity was per collection, a document's id was the hash of its bytes.
+    if db.execute("SELECT 1 FROM documents WHERE content = '' LIMIT 1").fetchone():
+        db.execute("UPDATE documents SET content = doc_id WHERE content = ''")
+        db.commit()
+    db.execute("CREATE INDEX IF NOT EXISTS documents_content ON documents (collection, content)")

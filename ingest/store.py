@@ -90,17 +90,24 @@ class Store:
         found = self._documents("WHERE doc_id = ?", (doc_id,))
         return found[0] if found else None
 
+    def with_content(self, content: str, collection: str) -> Document | None:
+        """The document of `collection` with these bytes (`content`: their hash), if any."""
+        found = self._documents("WHERE collection = ? AND content = ?", (collection, content))
+        return found[0] if found else None
+
     def collections(self) -> dict[str, int]:
         """Each collection that holds documents, with how many."""
         rows = self._db.execute("SELECT collection, COUNT(*) FROM documents GROUP BY collection ORDER BY 1")
         return dict(rows.fetchall())
 
     def _documents(self, where: str, args: tuple[str, ...]) -> list[Document]:
-        columns = "doc_id, name, pages, chunks, lang, added_at, size, pages_without_text, collection"
+        columns = "doc_id, name, pages, chunks, lang, added_at, size, pages_without_text, collection, content"
         rows = self._db.execute(f"SELECT {columns} FROM documents {where} ORDER BY added_at, name", args)
         return [
-            Document(doc_id, name, pages, chunks, lang, added_at, size, json.loads(empty), collection)
-            for doc_id, name, pages, chunks, lang, added_at, size, empty, collection in rows
+            Document(
+                doc_id, name, pages, chunks, lang, added_at, size, json.loads(empty), collection, content
+            )
+            for doc_id, name, pages, chunks, lang, added_at, size, empty, collection, content in rows
         ]
 
     def pages(self, doc_id: str) -> list[Page]:
@@ -189,12 +196,13 @@ class Store:
             generation = self._write_generation(indexes.add(ids, vectors, [c.text for c in chunks]))
             self._db.executemany(
                 "INSERT INTO documents (doc_id, name, pages, chunks, lang, added_at, size, "
-                "pages_without_text, collection) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "pages_without_text, collection, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         *astuple(e.document)[:7],
                         json.dumps(e.document.pages_without_text),
                         e.document.collection,
+                        e.document.content,
                     )
                     for e in fresh
                 ],
