@@ -1,4 +1,4 @@
-"""python -m ingest add|list|remove|extract|reindex: the library from the command line."""
+"""python -m ingest add|worker|jobs|list|remove|extract|reindex|users: the library from the command line."""
 
 import argparse
 import getpass
@@ -10,12 +10,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.errors import IngestError, ModelMismatch
+from ingest.jobs_cli import add_commands
 from ingest.library import open_library
-from ingest.limits import check_file_size, check_upload_size
-from ingest.load import SUPPORTED
-from ingest.names import collection_name
-from ingest.pipeline import add_file, detect_pages, embed_in_batches
-from ingest.records import Document
+from ingest.pipeline import detect_pages, embed_in_batches
 from ingest.settings import Settings, load_settings
 from ingest.users import Users, collections_of
 from ingest.worker import reader_from
@@ -39,11 +36,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--data-dir", type=Path, help="the library's folder (RAG_DATA_DIR)")
     top.set_defaults(data_dir=None)
     commands = top.add_subparsers(required=True, metavar="COMMAND")
-    add = commands.add_parser("add", help="add PDF, .txt and .md files, or folders of them")
-    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    add.add_argument("--password", help="password for encrypted PDFs")
-    add.add_argument("--collection", help="the collection to add to (RAG_DEFAULT_COLLECTION)")
-    add.set_defaults(run=run_add)
+    queue = add_commands(commands)
     listing = commands.add_parser("list", help="the documents in the library")
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--user", help="only what this user may see")
@@ -65,64 +58,9 @@ def parser() -> argparse.ArgumentParser:
     users.add_argument("--oidc", action="store_true", help="add without a password: logs in by OIDC")
     users.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     users.set_defaults(run=run_users)
-    for sub in (add, listing, remove, extract, reindex, users):
+    for sub in (*queue, listing, remove, extract, reindex, users):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     return top
-
-
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given, and the supported files inside the folders given, in a stable order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
-        else:
-            files.append(path)
-    return files
-
-
-def run_add(args: argparse.Namespace, settings: Settings) -> int:
-    collection = collection_name(args.collection or settings.default_collection)
-    files = expand(args.paths)
-    check_upload_size([p.stat().st_size for p in files if p.is_file()], settings.max_upload_mb)
-    store, embedder = open_library(settings)
-    reader = reader_from(settings)
-    failed = 0
-    bar = tqdm(files, unit="file", file=sys.stderr)
-    for path in bar:
-        name = path.name[-40:]
-        bar.set_postfix_str(name)
-
-        def show(done: int, total: int, name: str = name) -> None:
-            bar.set_postfix_str(f"{name}: {done}/{total} chunks embedded")
-
-        try:
-            check_file_size(path.stat().st_size, settings.max_file_mb)
-            added = add_file(
-                path, store, embedder, settings.chunk_tokens, settings.chunk_overlap,
-                password=args.password, batch_size=settings.embed_batch, progress=show,
-                collection=collection, reader=reader,
-            )  # fmt: skip
-        except Exception as exc:  # one bad file must not stop the others
-            failed += 1
-            reason = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
-            tqdm.write(f"failed {path}: {reason}", file=sys.stderr)
-            continue
-        tqdm.write(describe(added.document, added.new))
-        for warning in added.warnings:
-            tqdm.write(f"warning {path}: {warning}", file=sys.stderr)
-    bar.close()
-    return 1 if failed else 0
-
-
-def describe(doc: Document, new: bool) -> str:
-    verb = "added" if new else "unchanged (already in the library)"
-    line = f"{verb} {doc.name}: {doc.pages} pages, {doc.chunks} chunks, {doc.lang or '?'}, id {doc.doc_id}"
-    line += f", collection {doc.collection}"
-    if doc.pages_without_text:
-        pages = ", ".join(map(str, doc.pages_without_text))
-        line += f"; pages without text (not searchable until OCR): {pages}"
-    return line
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:

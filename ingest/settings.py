@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     # tesseract languages for pages without a text layer; empty turns OCR off.
     ocr_languages: str = DEFAULT_OCR_LANGUAGES
     ocr_dpi: int = Field(default=300, ge=72, le=600)
+    # Indexing jobs: a worker renews its lease on a running job this often (a quarter of it);
+    # a job whose lease ran out is run again by another worker. RAG_APP_WORKER=false when
+    # `python -m ingest worker` runs apart from the app.
+    job_lease_s: float = Field(default=60.0, gt=0)
+    app_worker: bool = True
     # "off": one local user who sees everything; "password": the users file; "oidc": st.login.
     auth: Literal["off", "password", "oidc"] = "off"
     users_file: Path | None = None  # default: DATA_DIR/users.json

@@ -1,0 +1,114 @@
+"""The worker that indexes queued jobs: read (child process) -> OCR -> split -> embed -> commit,
+one job at a time, under the library's single-writer lock. Runs as `python -m ingest worker`
+or as a thread of the app's server process; any number of them may share a data directory."""
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ingest.embed import Embedder
+from ingest.job_errors import reason, too_big
+from ingest.jobs import EMBEDDING, STORING, Job, Jobs, Stopped, worker_name
+from ingest.pipeline import add_file
+from ingest.settings import Settings
+from ingest.store import Store
+from ingest.worker import Reader, reader_from
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Indexing:
+    """How files are indexed: the split, the embedding batch, the per-file limit, the reader."""
+
+    chunk_tokens: int
+    chunk_overlap: int
+    batch_size: int
+    max_file_mb: float
+    reader: Reader
+
+
+def indexing_from(settings: Settings) -> Indexing:
+    return Indexing(
+        settings.chunk_tokens, settings.chunk_overlap, settings.embed_batch, settings.max_file_mb,
+        reader_from(settings),
+    )  # fmt: skip
+
+
+def run_job(jobs: Jobs, job: Job, owner: str, store: Store, embedder: Embedder, how: Indexing) -> None:
+    """Index one claimed job and record how it ended; Stopped ends it quietly (cancelled)."""
+    stop = threading.Event()
+    lost = threading.Event()
+
+    def renew() -> None:  # the reader may take minutes without a word: the lease needs a pulse
+        while not stop.wait(jobs.lease_s / 4):
+            if not jobs.renew(job.id, owner):
+                lost.set()
+                return
+
+    pulse = threading.Thread(target=renew, name=f"lease-{job.id}", daemon=True)
+    pulse.start()
+
+    def progress(done: int, total: int) -> None:
+        if lost.is_set():
+            raise Stopped(f"job {job.id} was cancelled or taken over")
+        jobs.progress(job.id, owner, STORING if done >= total else EMBEDDING, done, total)
+
+    try:
+        if job.size / 1_000_000 > how.max_file_mb:
+            jobs.fail(job.id, owner, too_big(job.size, how.max_file_mb))
+            return
+        added = add_file(
+            jobs.path(job), store, embedder, how.chunk_tokens, how.chunk_overlap,
+            password=jobs.password(job.id), batch_size=how.batch_size, progress=progress,
+            name=job.file, collection=job.collection, reader=how.reader,
+        )  # fmt: skip
+        note = {"new": added.new, "pages": added.document.pages, "chunks": added.document.chunks,
+                "lang": added.document.lang, "no_text": added.document.pages_without_text,
+                "warnings": added.warnings}  # fmt: skip
+        jobs.finish(job.id, owner, added.document.doc_id, note)
+    except Stopped:
+        log.info("job %s stopped", job.id)
+    except Exception as exc:  # a bad file fails its job, never the worker
+        log.warning("job %s (%s) failed: %s", job.id, job.file, exc)
+        jobs.fail(job.id, owner, reason(exc))
+    finally:
+        stop.set()
+        pulse.join()
+
+
+def work(
+    jobs: Jobs,
+    store: Store,
+    embedder: Embedder,
+    how: Indexing,
+    stop: threading.Event,
+    poll_s: float = 1.0,
+    on_job: Callable[[Job], None] | None = None,
+) -> None:
+    """Claim and index jobs until `stop` is set; waits `poll_s` between looks at an empty queue."""
+    owner = worker_name()
+    while not stop.is_set():
+        try:
+            job = jobs.claim(owner)
+            if job is None:
+                stop.wait(poll_s)
+                continue
+            run_job(jobs, job, owner, store, embedder, how)
+        except Exception:  # e.g. a full disk or a locked database: the worker waits and goes on
+            log.exception("the indexing worker hit an error; trying again in %.0f s", 10 * poll_s)
+            stop.wait(10 * poll_s)
+            continue
+        if on_job is not None:
+            on_job(job)
+
+
+def start_worker(jobs: Jobs, store: Store, embedder: Embedder, how: Indexing) -> threading.Event:
+    """A worker thread for this process (the app's server); set the event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=work, args=(jobs, store, embedder, how, stop), name="indexer", daemon=True
+    )
+    thread.start()
+    return stop
