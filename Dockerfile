@@ -10,7 +10,7 @@ COPY ingest ingest
 COPY rag rag
 COPY ui ui
 RUN pip install --no-cache-dir .
-EXPOSE 8501
+EXPOSE 8501 8502
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8501/_stcore/health')"
 CMD ["streamlit", "run", "ui/app.py", "--server.port=8501", "--server.address=0.0.0.0", \
      "--server.headless=true", "--browser.gatherUsageStats=false"]

@@ -4,6 +4,7 @@ PY := $(VENV)/bin/python
 # CPU build of torch: the default PyPI wheel for Linux is the multi-GB CUDA build.
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 PORT ?= 8501
+API_PORT ?= $(or $(RAG_API_PORT),8502)
 SHARED ?= ../shared
 
 .PHONY: run test lint unit bench system-deps vllm-env clean
@@ -15,7 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
+# The page and, beside it, the HTTP API; stopping the page (Ctrl-C) stops the API too.
 run: $(VENV)/.installed
+	$(PY) -m rag api --port $(API_PORT) & api=$$!; trap 'kill $$api' EXIT INT TERM; \
 	$(VENV)/bin/streamlit run ui/app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 

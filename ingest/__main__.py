@@ -14,6 +14,7 @@ from ingest.jobs_cli import add_commands
 from ingest.library import open_library
 from ingest.pipeline import detect_pages, embed_in_batches
 from ingest.settings import Settings, load_settings
+from ingest.tokens import Tokens
 from ingest.users import Users, collections_of
 from ingest.worker import reader_from
 
@@ -52,11 +53,14 @@ def parser() -> argparse.ArgumentParser:
     reindex = commands.add_parser("reindex", help="re-embed every chunk with the configured model")
     reindex.set_defaults(run=run_reindex)
     users = commands.add_parser("users", help="logins and the collections each user sees")
-    users.add_argument("action", choices=["list", "add", "remove", "password", "grant", "revoke"])
+    users.add_argument("action", choices=["list", "add", "remove", "password", "grant", "revoke", "token"])
     users.add_argument("name", nargs="?", help="the user (for OIDC logins: their e-mail)")
     users.add_argument("collections", nargs="*", help="collections to grant or revoke; * means all")
     users.add_argument("--oidc", action="store_true", help="add without a password: logs in by OIDC")
     users.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    users.add_argument("--admin", action="store_true", help="add as an administrator (the admin page)")
+    users.add_argument("--list", action="store_true", help="token: list the user's API tokens")
+    users.add_argument("--revoke", metavar="ID", help="token: revoke the API token with this id")
     users.set_defaults(run=run_users)
     for sub in (*queue, listing, remove, extract, reindex, users):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
@@ -134,17 +138,21 @@ def run_users(args: argparse.Namespace, settings: Settings) -> int:
     users = Users(settings.users_path)
     if args.action == "list":
         for user in users.all().values():
-            login = "password" if user.password_hash else "oidc"
+            login = ("password" if user.password_hash else "oidc") + (" admin" if user.admin else "")
             print(f"{user.name}  {login}  {', '.join(user.collections) or '(no collections)'}")
         return 0
     if not args.name:
         raise ValueError(f"users {args.action} needs a user name")
+    if args.action == "token":
+        return run_token(args, settings)
     if args.action == "add":
         password = None if args.oidc else read_password(args.password_stdin)
-        user = users.add(args.name, password, args.collections)
-        print(f"added {user.name}: {', '.join(user.collections) or 'no collections yet'}")
+        user = users.add(args.name, password, args.collections, admin=args.admin)
+        role = " (admin)" if user.admin else ""
+        print(f"added {user.name}{role}: {', '.join(user.collections) or 'no collections yet'}")
     elif args.action == "remove":
         users.remove(args.name)
+        Tokens(settings.data_dir).revoke_all(args.name)
         print(f"removed {args.name}")
     elif args.action == "password":
         users.set_password(args.name, read_password(args.password_stdin))
@@ -154,6 +162,28 @@ def run_users(args: argparse.Namespace, settings: Settings) -> int:
         for collection in args.collections:
             change(args.name, collection)
         print(f"{args.name}: {', '.join(users.get(args.name).collections) or 'no collections'}")  # type: ignore[union-attr]
+    return 0
+
+
+def run_token(args: argparse.Namespace, settings: Settings) -> int:
+    """Make a token (printed alone on the last line, shown this once), list or revoke them."""
+    tokens = Tokens(settings.data_dir)
+    if args.list:
+        for token in tokens.of(args.name):
+            state = f"revoked {token.revoked_at}" if token.revoked_at else "live"
+            print(f"{token.token_id}  created {token.created_at}  {state}")
+        return 0
+    if args.revoke:
+        tokens.revoke(args.name, args.revoke)
+        print(f"revoked token {args.revoke} of {args.name}")
+        return 0
+    if Users(settings.users_path).get(args.name) is None and not (
+        args.name == "local" and settings.auth == "off"
+    ):
+        raise ValueError(f"no user named {args.name!r} (see: python -m ingest users list)")
+    token, secret = tokens.create(args.name)
+    print(f"API token {token.token_id} for {args.name}; it is shown only now, keep it secret:")
+    print(secret)
     return 0
 
 

@@ -21,6 +21,29 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
 """
+# Beside the documents: API tokens (only their hashes), conversations with their turns and
+# feedback, and the audit log. New tables need no migration step: CREATE IF NOT EXISTS is one.
+PEOPLE = """
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token_id TEXT PRIMARY KEY, user TEXT NOT NULL, digest TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL, revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS conversations (
+    conversation_id TEXT PRIMARY KEY, user TEXT NOT NULL, title TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS conversations_user ON conversations (user, updated_at);
+CREATE TABLE IF NOT EXISTS turns (
+    turn_id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL, question TEXT NOT NULL,
+    answer TEXT NOT NULL, citations TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', asked_at TEXT NOT NULL,
+    rating INTEGER, comment TEXT NOT NULL DEFAULT '', rated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS turns_conversation ON turns (conversation_id);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+"""
 # Columns added since the first release: a library made before gets them, with their default.
 ADDED = [
     ("documents", "collection", "TEXT NOT NULL DEFAULT 'general'"),
@@ -33,6 +56,7 @@ CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, page, page_end, start, "end", text, 
 def create_schema(db: sqlite3.Connection) -> None:
     """Create missing tables and add missing columns; safe to run from several processes."""
     db.executescript(SCHEMA)
+    db.executescript(PEOPLE)
     for table, column, kind in ADDED:
         have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         if column in have:

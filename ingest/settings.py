@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     auth: Literal["off", "password", "oidc"] = "off"
     users_file: Path | None = None  # default: DATA_DIR/users.json
     default_collection: str = Field(default="general", min_length=1)
+    # The HTTP API beside the page (python -m rag api): where it listens.
+    api_host: str = "0.0.0.0"
+    api_port: int = Field(default=8502, gt=0, lt=65536)
     # The chat model behind vLLM's OpenAI-compatible server; an empty URL means no LLM.
     llm_base_url: str = "http://localhost:8000/v1"
     llm_model: str = "Qwen/Qwen2.5-7B-Instruct"

@@ -26,6 +26,7 @@ class User:
     name: str
     collections: list[str] = field(default_factory=list)
     password_hash: str = ""
+    admin: bool = False  # may use the admin page: users, collections, audit log, feedback
 
     def sees(self, collection: str) -> bool:
         return EVERY in self.collections or collection in self.collections
@@ -82,12 +83,12 @@ class Users:
             return None
         return user if check_password(password, user.password_hash) else None
 
-    def add(self, name: str, password: str | None, collections: list[str]) -> User:
+    def add(self, name: str, password: str | None, collections: list[str], admin: bool = False) -> User:
         name = name.strip()
         if not name or any(ch.isspace() for ch in name):
             raise ValueError(f"a user name needs visible characters and no spaces, got {name!r}")
         wanted = [c if c == EVERY else collection_name(c) for c in collections]
-        user = User(name, wanted, hash_password(password) if password else "")
+        user = User(name, wanted, hash_password(password) if password else "", admin)
         with self._editing() as users:
             if name in users:
                 raise ValueError(f"there is already a user named {name!r}")

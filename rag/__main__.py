@@ -47,6 +47,10 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--user", help="answer only from the collections this user may see")
     ask.set_defaults(run=run_ask)
+    serve = commands.add_parser("api", help="serve the HTTP API (OpenAI-compatible chat, search, documents)")
+    serve.add_argument("--port", type=int, help="the port (RAG_API_PORT, default 8502)")
+    serve.add_argument("--host", help="the address to listen on (RAG_API_HOST, default 0.0.0.0)")
+    serve.set_defaults(run=run_api)
     measure = commands.add_parser("bench", help="benchmarks").add_subparsers(required=True, metavar="BENCH")
     retrieval = measure.add_parser("retrieval", help="hit@k, MRR, nDCG and latency on BEIR-style sets")
     retrieval.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
@@ -69,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
     speed.add_argument("--queries", type=int, default=60)
     speed.add_argument("--json", action="store_true")
     speed.set_defaults(run=run_bench_latency)
-    for sub in (top, find):
+    for sub in (top, find, serve):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     top.set_defaults(data_dir=None)
     return top
@@ -116,6 +120,16 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     for c in final.citations:
         if c.cited:
             print(f"[{c.n}] {c.doc}, p. {c.page}: {c.text[:160]}")
+    return 0
+
+
+def run_api(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn  # only the server needs it
+
+    from rag.api import make_app
+
+    app = make_app(settings, open_retriever(settings), make_llm(settings))
+    uvicorn.run(app, host=args.host or settings.api_host, port=args.port or settings.api_port)
     return 0
 
 

