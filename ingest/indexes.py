@@ -11,7 +11,8 @@ import numpy as np
 from ingest.atomic import write_atomic
 from ingest.keywords import KeywordIndex, keyword_tokens
 
-FILE = re.compile(r"^(?:index-(\d+)\.faiss|keywords-(\d+)\.npz)(\.tmp)?$")
+# a generation's files, or a temporary one (write_atomic: NAME.RANDOM.tmp) a writer left
+FILE = re.compile(r"^(?:index-(\d+)\.faiss|keywords-(\d+)\.npz)((?:\.[0-9a-f]+)?\.tmp)?$")
 
 
 @dataclass(frozen=True)

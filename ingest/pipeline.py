@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pypdf
 
+from ingest.deadline import Deadline
 from ingest.embed import Embedder
 from ingest.lang import dominant, segment_languages
 from ingest.names import safe_name
@@ -57,14 +58,16 @@ def add_file(
     existing = store.document(doc_id) or store.with_content(content, collection)
     if existing:
         return Added(existing, new=False)
+    reader = reader or Reader()
     with timed(clock, "load"):
-        loaded = (reader or Reader()).read(path, password)
-    store.keep_original(doc_id, original_bytes(path, password), path.suffix)
+        loaded = reader.read(path, password)
     entry = prepare(
         doc_id, safe_name(name or path.name), path.stat().st_size, loaded.pages, embedder, chunk_tokens,
-        chunk_overlap, batch_size, progress, clock, collection,
+        chunk_overlap, batch_size, progress, clock, collection, Deadline.after(reader.index_timeout_s),
     )  # fmt: skip
-    entry = replace(entry, document=replace(entry.document, content=content))
+    # the original is written by the commit that lists it, so no failure leaves it unlisted
+    document = replace(entry.document, content=content)
+    entry = replace(entry, document=document, original=original_bytes(path, password), suffix=path.suffix)
     with timed(clock, "store"):
         new = store.add([entry])[0]
     document = entry.document if new else store.document(doc_id) or entry.document
@@ -83,15 +86,17 @@ def prepare(
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
     collection: str = "general",
+    deadline: Deadline | None = None,
 ) -> Entry:
-    """Loaded pages -> a document ready to store: languages detected, split, embedded."""
+    """Loaded pages -> a document ready to store: languages detected, split, embedded; each
+    step stops with IngestError once `deadline` has passed."""
     clock = timings if timings is not None else {}
     with timed(clock, "detect"):
-        pages = detect_pages(pages)
+        pages = detect_pages(pages, deadline)
     with timed(clock, "split"):
-        chunks = split_pages(pages, doc_id, embedder.count_tokens, chunk_tokens, chunk_overlap)
+        chunks = split_pages(pages, doc_id, embedder.count_tokens, chunk_tokens, chunk_overlap, deadline)
     with timed(clock, "embed"):
-        vectors = embed_in_batches(embedder, [c.text for c in chunks], batch_size, progress)
+        vectors = embed_in_batches(embedder, [c.text for c in chunks], batch_size, progress, deadline)
     document = Document(
         doc_id=doc_id,
         name=name,
@@ -143,10 +148,12 @@ def file_id(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def detect_pages(pages: list[Page]) -> list[Page]:
+def detect_pages(pages: list[Page], deadline: Deadline | None = None) -> list[Page]:
     """Each page with the language of most of its text (its paragraphs are detected one by one)."""
     detected = []
     for page in pages:
+        if deadline:
+            deadline.check("detecting the language")
         runs = segment_languages(page.text)
         detected.append(replace(page, lang=dominant([(lang, e - s) for s, e, lang in runs])))
     return detected
@@ -164,11 +171,17 @@ def document_lang(pages: list[Page]) -> str:
 
 
 def embed_in_batches(
-    embedder: Embedder, texts: list[str], batch_size: int, progress: Progress | None = None
+    embedder: Embedder,
+    texts: list[str],
+    batch_size: int,
+    progress: Progress | None = None,
+    deadline: Deadline | None = None,
 ) -> np.ndarray:
     """Passage vectors for `texts`, `batch_size` at a time, reporting progress after each batch."""
     parts = [np.zeros((0, embedder.dim), dtype=np.float32)]
     for start in range(0, len(texts), batch_size):
+        if deadline:
+            deadline.check("embedding the passages")
         parts.append(embedder.embed_passages(texts[start : start + batch_size]))
         if progress:
             progress(min(start + batch_size, len(texts)), len(texts))

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # Each file is read in a child process under these limits, so no file can hang or kill us.
     parse_timeout_s: float = Field(default=600.0, gt=0)
     parse_memory_mb: int = Field(default=2048, ge=256)
+    # Detecting, splitting and embedding one file stop after this (they run in this process).
+    index_timeout_s: float = Field(default=1800.0, gt=0)
     # tesseract languages for pages without a text layer; empty turns OCR off.
     ocr_languages: str = DEFAULT_OCR_LANGUAGES
     ocr_dpi: int = Field(default=300, ge=72, le=600)

@@ -5,6 +5,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.deadline import Deadline
 from ingest.lang import dominant, segment_languages
 from ingest.records import Chunk, Page
 from ingest.sentences import clauses, paragraphs, sentences, words
@@ -34,19 +35,21 @@ def split_pages(
     count_tokens: CountTokens,
     chunk_tokens: int,
     overlap_tokens: int,
+    deadline: Deadline | None = None,
 ) -> list[Chunk]:
-    """Chunks of at most `chunk_tokens` tokens over the pages that have text."""
+    """Chunks of at most `chunk_tokens` tokens over the pages that have text; IngestError
+    when `deadline` passes first."""
     if chunk_tokens <= 0 or not 0 <= overlap_tokens < chunk_tokens:
         raise ValueError(f"need 0 <= overlap < chunk size, got overlap={overlap_tokens}, size={chunk_tokens}")
     text, starts, numbers = _join(pages)
-    units = split_units(text, count_tokens, chunk_tokens)
+    units = split_units(text, count_tokens, chunk_tokens, deadline)
     joinable = [
         i > 0 and bisect_right(starts, unit.start) == bisect_right(starts, units[i - 1].end - 1)
         for i, unit in enumerate(units)
     ]
     ocr = {p.page for p in pages if p.source == "ocr"}
     chunks: list[Chunk] = []
-    ranges = merge_units(text, units, joinable, count_tokens, chunk_tokens, overlap_tokens)
+    ranges = merge_units(text, units, joinable, count_tokens, chunk_tokens, overlap_tokens, deadline)
     for first, last, tokens in ranges:
         start, end = units[first].start, units[last].end
         head, tail = bisect_right(starts, start) - 1, bisect_right(starts, end - 1) - 1
@@ -87,19 +90,30 @@ def _join(pages: list[Page]) -> tuple[str, list[int], list[int]]:
     return text, starts, numbers
 
 
-def split_units(text: str, count_tokens: CountTokens, budget: int) -> list[Unit]:
+def split_units(
+    text: str, count_tokens: CountTokens, budget: int, deadline: Deadline | None = None
+) -> list[Unit]:
     """Sentences of each language run; a sentence over budget is cut at clauses, then words."""
     units = []
     for run_start, run_end, lang in segment_languages(text):
         for para_start, para_end in paragraphs(text, run_start, run_end):
             for start, end in sentences(text, para_start, para_end, lang):
-                units.extend(_fit(text, start, end, lang, count_tokens, budget, level=0))
+                units.extend(_fit(text, start, end, lang, count_tokens, budget, 0, deadline))
     return units
 
 
 def _fit(
-    text: str, start: int, end: int, lang: str, count: CountTokens, budget: int, level: int
+    text: str,
+    start: int,
+    end: int,
+    lang: str,
+    count: CountTokens,
+    budget: int,
+    level: int,
+    deadline: Deadline | None,
 ) -> list[Unit]:
+    if deadline:
+        deadline.check("splitting the text into passages")
     # No token is longer than LONGEST_TOKEN characters, so a longer span is over budget
     # without counting it (counting a megabyte-long "sentence" costs seconds).
     tokens = count(text[start:end]) if end - start <= budget * LONGEST_TOKEN else budget + 1
@@ -112,8 +126,8 @@ def _fit(
     else:  # one "word" longer than a chunk (a hash, a run of digits): characters
         spans = [(i, i + 1) for i in range(start, end) if not text[i].isspace()]
     if len(spans) <= 1 and level < 2:
-        return _fit(text, start, end, lang, count, budget, level + 1)
-    return [unit for s, e in spans for unit in _fit(text, s, e, lang, count, budget, level + 1)]
+        return _fit(text, start, end, lang, count, budget, level + 1, deadline)
+    return [unit for s, e in spans for unit in _fit(text, s, e, lang, count, budget, level + 1, deadline)]
 
 
 def merge_units(
@@ -123,6 +137,7 @@ def merge_units(
     count: CountTokens,
     budget: int,
     overlap: int,
+    deadline: Deadline | None = None,
 ) -> list[tuple[int, int, int]]:
     """Greedy (first, last, tokens) unit ranges within budget, a unit joining the one before only
     where `joinable` says so; each next range repeats up to `overlap` tokens of whole
@@ -137,6 +152,8 @@ def merge_units(
     ranges: list[tuple[int, int, int]] = []
     first = 0
     while first < len(units):
+        if deadline:
+            deadline.check("splitting the text into passages")
         last = first
         while last + 1 < len(units) and joinable[last + 1] and sums[last + 2] - sums[first] <= budget:
             last += 1

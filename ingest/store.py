@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
@@ -27,12 +27,15 @@ DB_NAME = "library.sqlite3"
 
 @dataclass(frozen=True)
 class Entry:
-    """One document ready to store: its rows and one vector per chunk."""
+    """One document ready to store: its rows, one vector per chunk, and the file to keep
+    (its bytes and suffix; no bytes: keep none)."""
 
     document: Document
     pages: list[Page]
     chunks: list[Chunk]
     vectors: np.ndarray
+    original: bytes = b""
+    suffix: str = ""
 
 
 class Store:
@@ -135,11 +138,13 @@ class Store:
         """The stored copy of the document's file (decrypted, if it was encrypted)."""
         return next(iter(sorted((self.data_dir / "files").glob(f"{doc_id}.*"))), None)
 
-    def keep_original(self, doc_id: str, data: bytes, suffix: str) -> None:
+    def keep_original(self, doc_id: str, data: bytes, suffix: str) -> Path:
         """Store the file's bytes under its id; written before the commit that lists it."""
         folder = self.data_dir / "files"
         folder.mkdir(exist_ok=True)
-        write_atomic(folder / f"{doc_id}{suffix.lower()}", lambda handle: handle.write(data))
+        path = folder / f"{doc_id}{suffix.lower()}"
+        write_atomic(path, lambda handle: handle.write(data))
+        return path
 
     def chunk_langs(self) -> dict[int, str]:
         return dict(self._db.execute("SELECT id, lang FROM chunks").fetchall())
@@ -189,35 +194,47 @@ class Store:
             fresh = list(unique.values())
             if not fresh:
                 return [False] * len(entries)
-            first = int(self._meta("next_id") or 1)
-            ids = list(range(first, first + sum(len(e.chunks) for e in fresh)))
-            chunks = [c for e in fresh for c in e.chunks]
-            vectors = np.concatenate([e.vectors.reshape(-1, self.dim) for e in fresh])
-            generation = self._write_generation(indexes.add(ids, vectors, [c.text for c in chunks]))
-            self._db.executemany(
-                "INSERT INTO documents (doc_id, name, pages, chunks, lang, added_at, size, "
-                "pages_without_text, collection, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        *astuple(e.document)[:7],
-                        json.dumps(e.document.pages_without_text),
-                        e.document.collection,
-                        e.document.content,
-                    )
-                    for e in fresh
-                ],
-            )
-            self._db.executemany(
-                "INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
-                [(e.document.doc_id, p.page, p.text, p.source, p.lang) for e in fresh for p in e.pages],
-            )
-            self._db.executemany(
-                f"INSERT INTO chunks (id, {CHUNK_COLUMNS}) VALUES ({','.join('?' * 12)})",
-                [(i, *astuple(c)) for i, c in zip(ids, chunks, strict=True)],
-            )
-            self._commit(generation, next_id=first + len(ids))
+            kept: list[Path] = []
+            try:  # originals are written under the lock and removed unless the commit lists them
+                for e in fresh:
+                    if e.original:
+                        kept.append(self.keep_original(e.document.doc_id, e.original, e.suffix))
+                self._insert(fresh, indexes)
+            except BaseException:
+                for path in kept:
+                    path.unlink(missing_ok=True)
+                raise
         added = {id(e) for e in fresh}
         return [id(e) in added for e in entries]
+
+    def _insert(self, fresh: list[Entry], indexes: Indexes) -> None:
+        first = int(self._meta("next_id") or 1)
+        ids = list(range(first, first + sum(len(e.chunks) for e in fresh)))
+        chunks = [c for e in fresh for c in e.chunks]
+        vectors = np.concatenate([e.vectors.reshape(-1, self.dim) for e in fresh])
+        generation = self._write_generation(indexes.add(ids, vectors, [c.text for c in chunks]))
+        self._db.executemany(
+            "INSERT INTO documents (doc_id, name, pages, chunks, lang, added_at, size, "
+            "pages_without_text, collection, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    *astuple(e.document)[:7],
+                    json.dumps(e.document.pages_without_text),
+                    e.document.collection,
+                    e.document.content,
+                )
+                for e in fresh
+            ],
+        )
+        self._db.executemany(
+            "INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
+            [(e.document.doc_id, p.page, p.text, p.source, p.lang) for e in fresh for p in e.pages],
+        )
+        self._db.executemany(
+            f"INSERT INTO chunks (id, {CHUNK_COLUMNS}) VALUES ({','.join('?' * 12)})",
+            [(i, *astuple(c)) for i, c in zip(ids, chunks, strict=True)],
+        )
+        self._commit(generation, next_id=first + len(ids))
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document, its pages, chunks and vectors; False when there was none."""
@@ -252,7 +269,8 @@ class Store:
             values["next_id"] = str(next_id)
         self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
         self._db.commit()
-        remove_stale(self.data_dir, keep=generation)
+        with suppress(OSError):  # committed already; the next write removes what is left
+            remove_stale(self.data_dir, keep=generation)
 
     @contextmanager
     def _writing(self, check: bool = True) -> Iterator[Indexes]:

@@ -3,6 +3,7 @@ file gets a clear error instead of hanging or killing ingestion (or the app serv
 
 The parent sends a JSON request on stdin; the child answers with the pages, or an error."""
 
+import ctypes
 import json
 import os
 import resource
@@ -22,15 +23,17 @@ from ingest.settings import DEFAULT_OCR_LANGUAGES, Settings
 
 @dataclass(frozen=True)
 class Reader:
-    """How files are read: limits per file, and the OCR engine (None: no OCR)."""
+    """How files are read: limits per file, and the OCR engine (None: no OCR);
+    `index_timeout_s` limits what follows the reading (detecting, splitting, embedding)."""
 
     timeout_s: float = 300.0
     memory_mb: int = 2048
     max_pages: int = 2000
     ocr: Tesseract | None = field(default_factory=lambda: Tesseract(DEFAULT_OCR_LANGUAGES))
+    index_timeout_s: float = 1800.0
 
     def __post_init__(self) -> None:
-        if self.timeout_s <= 0 or self.memory_mb <= 0 or self.max_pages < 0:
+        if self.timeout_s <= 0 or self.memory_mb <= 0 or self.max_pages < 0 or self.index_timeout_s <= 0:
             raise ValueError(f"limits must be positive, got {self}")
 
     def read(self, path: Path, password: str | None = None) -> Loaded:
@@ -46,8 +49,9 @@ class Reader:
             "ocr_seconds": self.timeout_s * 0.8,
         }
         child = subprocess.Popen(
-            [sys.executable, "-m", "ingest.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, start_new_session=True,  # its own group: OCR dies with it
+            [sys.executable, "-m", "ingest.worker", str(os.getpid())], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,  # its own group: OCR dies with it
         )  # fmt: skip
         try:
             out, err = child.communicate(json.dumps(request).encode(), timeout=self.timeout_s)
@@ -81,7 +85,9 @@ class Reader:
 def reader_from(settings: Settings) -> Reader:
     """The reader the settings describe (RAG_PARSE_*, RAG_MAX_PAGES, RAG_OCR_*)."""
     ocr = Tesseract(settings.ocr_languages, settings.ocr_dpi) if settings.ocr_languages.strip() else None
-    return Reader(settings.parse_timeout_s, settings.parse_memory_mb, settings.max_pages, ocr)
+    return Reader(
+        settings.parse_timeout_s, settings.parse_memory_mb, settings.max_pages, ocr, settings.index_timeout_s
+    )
 
 
 def serve(request: dict) -> dict:
@@ -106,6 +112,21 @@ def serve(request: dict) -> dict:
     return {"pages": [asdict(page) for page in loaded.pages], "warnings": loaded.warnings}
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies, so a killed app leaves no
+    reader behind; a parent that died before we asked is caught by its pid. (The signal follows
+    the parent thread that started us, which waits for our answer, so it lives as long.)"""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        die_with_parent(int(sys.argv[1]))
     answer = serve(json.loads(sys.stdin.buffer.read()))
     sys.stdout.write(json.dumps(answer, ensure_ascii=False))
