@@ -100,13 +100,23 @@ def run_extract(args: argparse.Namespace, settings: Settings) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         rows = [
-            {"page": p.page, "text": p.text, "lang": p.lang, "source": p.source, "has_text": p.has_text}
+            {
+                "page": p.page,
+                "place": p.place,
+                "text": p.text,
+                "lang": p.lang,
+                "source": p.source,
+                "why": p.why,
+                "has_text": p.has_text,
+            }
             for p in pages
         ]
         print(json.dumps({"pages": rows, "warnings": loaded.warnings}, ensure_ascii=False))
         return 0
     for p in pages:
-        print(f"--- page {p.page} ({p.source}, {p.lang or 'no text'}) ---\n{p.text}")
+        where = f"page {p.page}" + (f", {p.place}" if p.place else "")
+        why = f": {p.why}" if p.why else ""
+        print(f"--- {where} ({p.source}{why}, {p.lang or 'no text'}) ---\n{p.text}")
     return 0
 
 

@@ -146,7 +146,10 @@ def add_commands(
     commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
 ) -> list[argparse.ArgumentParser]:
     """The add, worker and jobs commands, for the top-level parser."""
-    add = commands.add_parser("add", help="add PDF, .txt and .md files, or folders of them (recursively)")
+    add = commands.add_parser(
+        "add",
+        help="add files (PDF, Word, PowerPoint, Excel, CSV, web pages, pictures, text), or folders",
+    )
     add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add.add_argument("--password", help="password for encrypted PDFs")
     add.add_argument("--collection", help="the collection to add to (RAG_DEFAULT_COLLECTION)")

@@ -1,5 +1,6 @@
 """Any supported file -> pages: PDFs through the PDF readers (and OCR where a page has no text
-layer), .txt and .md as one page."""
+layer), .txt and .md as one page, Office files, CSV, web pages and pictures through
+ingest/readers/."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -7,11 +8,35 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.ocr import Tesseract, ocr_pages
 from ingest.pdf import load_pdf
+from ingest.readers.delimited import read_csv
+from ingest.readers.image import read_image
+from ingest.readers.sheets import read_xlsx
+from ingest.readers.slides import read_pptx
+from ingest.readers.web import read_html
+from ingest.readers.word import read_docx
 from ingest.records import Page
 from ingest.textclean import clean_page_text
 
 TEXT_SUFFIXES = {".txt", ".md"}
-SUPPORTED = {".pdf", *TEXT_SUFFIXES}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+OFFICE_SUFFIXES = {".docx", ".pptx", ".xlsx"}
+WEB_SUFFIXES = {".html", ".htm"}
+SUPPORTED = {".pdf", ".csv", *TEXT_SUFFIXES, *IMAGE_SUFFIXES, *OFFICE_SUFFIXES, *WEB_SUFFIXES}
+
+
+class UnsupportedType(IngestError):
+    """A file of a type no reader reads; `suffix` is what it had."""
+
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix or "(none)"
+        super().__init__(f"unsupported file type '{self.suffix}'; supported: {', '.join(sorted(SUPPORTED))}")
+
+
+def check_type(name: str) -> None:
+    """Refuse a file name whose type no reader reads, before anything is read."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise UnsupportedType(suffix)
 
 
 @dataclass(frozen=True)
@@ -36,14 +61,36 @@ def load_file(
     if path.stat().st_size == 0:
         raise IngestError("the file is empty")
     suffix = path.suffix.lower()
+    check_type(path.name)
     if suffix == ".pdf":
         pages, warnings = ocr_pages(path, password, load_pdf(path, password, max_pages), ocr, ocr_deadline)
         return Loaded(pages, warnings)
     if suffix in TEXT_SUFFIXES:
         return Loaded([Page(page=1, text=clean_page_text(decode_text(path)), source="text")])
-    raise IngestError(
-        f"unsupported file type '{suffix or '(none)'}'; supported: {', '.join(sorted(SUPPORTED))}"
-    )
+    if suffix in IMAGE_SUFFIXES:
+        return Loaded(*read_image(path, ocr))
+    return Loaded(_limit(read_other(path, suffix, max_pages), max_pages))
+
+
+def read_other(path: Path, suffix: str, max_pages: int) -> list[Page]:
+    """Office files, CSV and web pages: pages with a place instead of a page number."""
+    if suffix == ".docx":
+        return read_docx(path).pages()
+    if suffix == ".pptx":
+        return read_pptx(path, max_pages)
+    if suffix == ".xlsx":
+        return read_xlsx(path)
+    if suffix == ".csv":
+        return read_csv(decode_text(path))
+    return read_html(path).pages()
+
+
+def _limit(pages: list[Page], max_pages: int) -> list[Page]:
+    if max_pages and len(pages) > max_pages:
+        raise IngestError(
+            f"{len(pages)} sections is over the limit of {max_pages} pages per file (RAG_MAX_PAGES)"
+        )
+    return pages
 
 
 def decode_text(path: Path) -> str:

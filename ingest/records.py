@@ -5,12 +5,17 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Page:
-    """One page of text; `page` is 1-based, `source` names the reader (pypdf, pdfium, text)."""
+    """One page of text; `page` is 1-based, `source` names the reader (pypdf, pdfium, text,
+    docx, ocr...). `place` is where a person finds it when the format has no pages ("slide 3",
+    "Sheet1!A2:F9", a heading); empty for a PDF page, whose number is its place. `why` says
+    why `source` won (OCR decisions), for `ingest extract`."""
 
     page: int
     text: str
     source: str
     lang: str = ""
+    place: str = ""
+    why: str = ""
 
     @property
     def has_text(self) -> bool:
@@ -32,6 +37,7 @@ class Chunk:
     lang: str
     tokens: int
     source: str = "text"  # "ocr" when any of its text came from OCR
+    place: str = ""  # where a person finds it when pages are not its place ("slide 3")
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,10 @@ ADDED = [
     ("documents", "collection", "TEXT NOT NULL DEFAULT 'general'"),
     ("chunks", "source", "TEXT NOT NULL DEFAULT 'text'"),
     ("documents", "content", "TEXT NOT NULL DEFAULT ''"),
+    ("chunks", "place", "TEXT NOT NULL DEFAULT ''"),
+    ("pages", "place", "TEXT NOT NULL DEFAULT ''"),
 ]
-CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, page, page_end, start, "end", text, lang, tokens, source'
+CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, page, page_end, start, "end", text, lang, tokens, source, place'
 
 
 def create_schema(db: sqlite3.Connection) -> None:

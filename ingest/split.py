@@ -1,6 +1,7 @@
 """Pages -> chunks: sentence-sized units, merged greedily up to a token budget, whole-sentence overlap."""
 
 import hashlib
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ CountTokens = Callable[[str], int]
 PARAGRAPH_JOIN, SENTENCE_JOIN = "\n\n", "\n"
 LONGEST_TOKEN = 64
 SENTENCE_END = tuple('。！？；….!?;:："”’」』)）]】》')
+TABLE_ROW = re.compile(r"^[^\n]* \| [^\n]*$", re.MULTILINE)  # ingest/readers/table.py writes rows so
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ def split_pages(
         for i, unit in enumerate(units)
     ]
     ocr = {p.page for p in pages if p.source == "ocr"}
+    places = {p.page: p.place for p in pages}
     chunks: list[Chunk] = []
     ranges = merge_units(text, units, joinable, count_tokens, chunk_tokens, overlap_tokens, deadline)
     for first, last, tokens in ranges:
@@ -71,19 +74,27 @@ def split_pages(
                 lang=lang,
                 tokens=tokens,
                 source="ocr" if ocr.intersection(range(page, page_end + 1)) else "text",
+                place=span_place(places[page], places[page_end]) if page != page_end else places[page],
             )
         )
     return chunks
 
 
+def span_place(first: str, last: str) -> str:
+    """The place of a passage over two pages' places ("" when pages are the place)."""
+    return f"{first} – {last}" if first and last else ""
+
+
 def _join(pages: list[Page]) -> tuple[str, list[int], list[int]]:
-    """One text for the document, with each text page's start offset and number."""
+    """One text for the document, with each text page's start offset and number. Pages with a
+    place (a slide, a sheet's rows, a section) are whole: no sentence runs across them."""
     text, starts, numbers = "", [], []
     for page in pages:
         if not page.has_text:
             continue
         if text:
-            text += PARAGRAPH_JOIN if text.endswith(SENTENCE_END) else SENTENCE_JOIN
+            whole = page.place or text.endswith(SENTENCE_END)
+            text += PARAGRAPH_JOIN if whole else SENTENCE_JOIN
         starts.append(len(text))
         numbers.append(page.page)
         text += page.text
@@ -93,13 +104,26 @@ def _join(pages: list[Page]) -> tuple[str, list[int], list[int]]:
 def split_units(
     text: str, count_tokens: CountTokens, budget: int, deadline: Deadline | None = None
 ) -> list[Unit]:
-    """Sentences of each language run; a sentence over budget is cut at clauses, then words."""
+    """Sentences of each language run, and table rows whole; a sentence over budget is cut
+    at clauses, then words."""
     units = []
     for run_start, run_end, lang in segment_languages(text):
         for para_start, para_end in paragraphs(text, run_start, run_end):
-            for start, end in sentences(text, para_start, para_end, lang):
+            for start, end in rows_and_sentences(text, para_start, para_end, lang):
                 units.extend(_fit(text, start, end, lang, count_tokens, budget, 0, deadline))
     return units
+
+
+def rows_and_sentences(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
+    """Each table row line ("a | b | c") as one span, sentences in the text between: a row has
+    no sentence end, so it would otherwise run into the next row, and a chunk could end in it."""
+    spans: list[tuple[int, int]] = []
+    prose = start
+    for row in TABLE_ROW.finditer(text, start, end):
+        spans += sentences(text, prose, row.start(), lang)
+        spans.append((row.start(), row.end()))
+        prose = row.end()
+    return spans + sentences(text, prose, end, lang)
 
 
 def _fit(

@@ -115,7 +115,7 @@ class Store:
 
     def pages(self, doc_id: str) -> list[Page]:
         rows = self._db.execute(
-            "SELECT page, text, source, lang FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,)
+            "SELECT page, text, source, lang, place FROM pages WHERE doc_id = ? ORDER BY page", (doc_id,)
         )
         return [Page(*row) for row in rows]
 
@@ -227,11 +227,11 @@ class Store:
             ],
         )
         self._db.executemany(
-            "INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
-            [(e.document.doc_id, p.page, p.text, p.source, p.lang) for e in fresh for p in e.pages],
+            "INSERT INTO pages (doc_id, page, text, source, lang, place) VALUES (?, ?, ?, ?, ?, ?)",
+            [(e.document.doc_id, p.page, p.text, p.source, p.lang, p.place) for e in fresh for p in e.pages],
         )
         self._db.executemany(
-            f"INSERT INTO chunks (id, {CHUNK_COLUMNS}) VALUES ({','.join('?' * 12)})",
+            f"INSERT INTO chunks (id, {CHUNK_COLUMNS}) VALUES ({','.join('?' * 13)})",
             [(i, *astuple(c)) for i, c in zip(ids, chunks, strict=True)],
         )
         self._commit(generation, next_id=first + len(ids))

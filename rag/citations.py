@@ -22,6 +22,7 @@ class Citation:
     start: int
     end: int
     cited: bool
+    place: str = ""  # shown instead of the page where the format has none ("slide 3")
 
 
 @dataclass(frozen=True)
@@ -69,4 +70,6 @@ def resolve(answer: str, hits: list[Hit]) -> Cited:
 
 
 def citation(n: int, hit: Hit, cited: bool) -> Citation:
-    return Citation(n, hit.doc_id, hit.doc, hit.page, hit.page_end, hit.text, hit.start, hit.end, cited)
+    return Citation(
+        n, hit.doc_id, hit.doc, hit.page, hit.page_end, hit.text, hit.start, hit.end, cited, hit.place
+    )

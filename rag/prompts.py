@@ -48,7 +48,7 @@ def answer_messages(question: str, hits: list[Hit], lang: str, history: list[Mes
     """System instructions, the last turns of the conversation, then the sources and the question."""
     labels = LABELS[prompt_lang(lang)]
     sources = "\n\n".join(
-        f"[{n}] {hit.doc}, {labels['page'].format(page=hit.page)}\n{hit.text}"
+        f"[{n}] {hit.doc}, {hit.place or labels['page'].format(page=hit.page)}\n{hit.text}"
         for n, hit in enumerate(hits, 1)
     )
     user = f"{labels['sources']}:\n{sources}\n\n{labels['question']}: {question}"

@@ -45,6 +45,7 @@ class Hit:
     text: str
     lang: str
     score: float
+    place: str = ""  # a slide, a sheet's rows, a heading; empty where the page is the place
 
 
 class Reranker(Protocol):
@@ -251,6 +252,7 @@ def to_hit(chunk: Chunk, doc: str, score: float) -> Hit:
         text=chunk.text,
         lang=chunk.lang,
         score=score,
+        place=chunk.place,
     )
 
 

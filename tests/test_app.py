@@ -166,3 +166,19 @@ def test_sidebar_says_when_the_llm_is_unreachable(tmp_path, monkeypatch):
     assert (
         f"The language model at http://127.0.0.1:{port}/v1 is not reachable" in app.sidebar.caption[0].value
     )
+
+
+def test_a_slide_is_cited_by_its_number_and_an_unknown_type_is_refused_in_chinese(app, tmp_path):
+    from tests.office import make_pptx
+
+    app = chinese(app)
+    uploader = app.file_uploader[0]
+    uploader.upload("setup.exe", b"MZ\x90\x00", "application/octet-stream")
+    app = uploader.upload(
+        "季度回顾.pptx", make_pptx(tmp_path / "deck.pptx").read_bytes(), "application/zip"
+    ).run()
+    assert any("setup.exe：不支持的文件类型 .exe" in e and ".docx" in e for e in texts(app.error))
+    assert any("季度回顾.pptx：3 页" in s for s in texts(app.success))
+    app = app.chat_input[0].set_value("华东地区销售额增长了多少？").run()
+    labels = [e.label.replace("\\", "") for e in app.chat_message[1].expander]
+    assert re.fullmatch(r"\[1\] 季度回顾\.pptx，第 [123] 张幻灯片", labels[0]), labels

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ingest.errors import IngestError, ModelMismatch, PasswordRequired
 from ingest.limits import check_upload_size
+from ingest.load import SUPPORTED, UnsupportedType
 from ingest.records import Document
 from ingest.settings import Settings, load_settings
 from ingest.users import collections_of
@@ -19,6 +20,7 @@ from rag.retrieve import Retriever, open_retriever
 from ui.auth import sign_out, signed_in
 from ui.evidence import highlight, page_image
 from ui.i18n import STRINGS, default_language
+from ui.places import source_label
 from ui.render import answer_html, escape
 from ui.upload import ingest_upload
 
@@ -42,8 +44,7 @@ def llm_reachable(base_url: str) -> bool:
 
 
 def page_label(T: dict[str, str], c: Citation) -> str:
-    page = str(c.page) if c.page == c.page_end else f"{c.page}–{c.page_end}"
-    return T["source_label"].format(n=c.n, doc=escape(c.doc), page=page)
+    return source_label(T, c.n, c.doc, c.page, c.page_end, c.place)
 
 
 def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: dict[str, str]) -> None:
@@ -89,7 +90,7 @@ def upload_section(
     if not collection:
         return
     files = st.file_uploader(  # a new key after a deletion empties the box and its results
-        T["upload"], type=["pdf", "txt", "md"], accept_multiple_files=True, help=limit,
+        T["upload"], type=None, accept_multiple_files=True, help=limit,  # types: checked by add_one
         key=f"uploader-{st.session_state.get('upload_round', 0)}",
     )  # fmt: skip
     st.caption(limit)
@@ -144,6 +145,11 @@ def add_one(
         added = ingest_upload(name, data, settings, retriever, password, progress, collection)
     except PasswordRequired as exc:
         return "password", T["password"].format(name=escape(name)) + f" ({escape(str(exc))})"
+    except UnsupportedType as exc:
+        supported = ", ".join(sorted(SUPPORTED))
+        return "error", T["unsupported"].format(
+            name=escape(name), suffix=escape(exc.suffix), supported=supported
+        )
     except IngestError as exc:
         return "error", T["failed"].format(name=escape(name), error=escape(str(exc)))
     except Exception as exc:  # one bad file must not stop the others, nor the page

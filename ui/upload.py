@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.limits import check_file_size
+from ingest.load import check_type
 from ingest.names import safe_name
 from ingest.pipeline import Added, add_file
 from ingest.settings import Settings
@@ -23,6 +24,7 @@ def ingest_upload(
     collection: str | None = None,
 ) -> Added:
     """Add one uploaded file to `collection`; raises IngestError with a message for the user."""
+    check_type(name)
     check_file_size(len(data), settings.max_file_mb)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{Path(safe_name(name)).suffix.lower()}"  # the name is only shown
