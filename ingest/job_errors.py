@@ -17,6 +17,8 @@ PATTERNS = [
     ("unsupported", re.compile(r"unsupported file type '(?P<suffix>[^']*)'")),
     ("not_text", re.compile(r"binary data, not a text file|not a text file in")),
     ("decrypt", re.compile(r"cannot decrypt this PDF")),
+    ("disk_full", re.compile(r"the data directory .* is full")),
+    ("read_only", re.compile(r"the data directory .* is read-only")),
 ]
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,10 +15,12 @@ import pypdf
 
 from ingest.deadline import Deadline
 from ingest.embed import Embedder
+from ingest.errors import StorageError
 from ingest.lang import dominant, segment_languages
 from ingest.names import safe_name
 from ingest.records import Document, Page
 from ingest.split import split_pages
+from ingest.storage import storage_fault
 from ingest.store import Entry, Store
 from ingest.worker import Reader
 
@@ -58,6 +61,8 @@ def add_file(
     existing = store.document(doc_id) or store.with_content(content, collection)
     if existing:
         return Added(existing, new=False)
+    if store.read_only:  # say so before minutes of reading and embedding
+        raise StorageError("read_only", store.data_dir)
     reader = reader or Reader()
     with timed(clock, "load"):
         loaded = reader.read(path, password)
@@ -68,7 +73,7 @@ def add_file(
     # the original is written by the commit that lists it, so no failure leaves it unlisted
     document = replace(entry.document, content=content)
     entry = replace(entry, document=document, original=original_bytes(path, password), suffix=path.suffix)
-    with timed(clock, "store"):
+    with timed(clock, "store"), storage_errors(store.data_dir):
         new = store.add([entry])[0]
     document = entry.document if new else store.document(doc_id) or entry.document
     return Added(document, new=new, warnings=loaded.warnings)
@@ -109,6 +114,18 @@ def prepare(
         collection=collection,
     )
     return Entry(document, pages, chunks, vectors)
+
+
+@contextmanager
+def storage_errors(data_dir: Path) -> Iterator[None]:
+    """A full or read-only disk as a StorageError: a message the person can act on."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        kind = storage_fault(exc)
+        if kind is None:
+            raise
+        raise StorageError(kind, data_dir) from exc
 
 
 @contextmanager

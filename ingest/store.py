@@ -17,10 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from ingest.atomic import write_atomic
-from ingest.errors import ModelMismatch
+from ingest.errors import ModelMismatch, StorageError
 from ingest.indexes import Indexes, remove_stale
 from ingest.records import Chunk, Document, Page
 from ingest.schema import CHUNK_COLUMNS, create_schema
+from ingest.storage import writable
 
 DB_NAME = "library.sqlite3"
 
@@ -46,7 +47,11 @@ class Store:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.model, self.dim = model, dim
         self._local = threading.local()  # one SQLite connection per thread (the app serves many)
-        create_schema(self._db)
+        # A read-only data directory (a read-only mount, a backup being served) is searched as
+        # it is: no schema update, no WAL files; every write says it is read-only.
+        self.read_only = not writable(self.data_dir)
+        if not self.read_only:
+            create_schema(self._db)
         self._guard = threading.RLock()
         self._indexes: Indexes | None = None
         self._generation = -1
@@ -58,10 +63,28 @@ class Store:
     def _db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.data_dir / DB_NAME, timeout=60)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
+            connection = (
+                self._read_only_db()
+                if self.read_only
+                else sqlite3.connect(self.data_dir / DB_NAME, timeout=60)
+            )
+            if not self.read_only:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=FULL")
             self._local.connection = connection
+        return connection
+
+    def _read_only_db(self) -> sqlite3.Connection:
+        path = self.data_dir / DB_NAME
+        if not path.is_file():
+            raise StorageError("read_only", self.data_dir)
+        # WAL needs its -shm file to read; on a read-only disk without one, read immutably
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=60)
+        try:
+            connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+        except sqlite3.OperationalError:
+            connection.close()
+            connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
         return connection
 
     @classmethod
@@ -275,6 +298,8 @@ class Store:
     @contextmanager
     def _writing(self, check: bool = True) -> Iterator[Indexes]:
         """Hold the data directory's write lock; yield a private copy of the current indexes."""
+        if self.read_only:
+            raise StorageError("read_only", self.data_dir)
         with (self.data_dir / "write.lock").open("a") as lock, self._guard:
             fcntl.flock(lock, fcntl.LOCK_EX)  # other writers wait here, they do not fail
             try:

@@ -18,6 +18,7 @@ them exactly as plain cosine does. Measured on the shared benchmarks: see README
 """
 
 import hashlib
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,10 @@ class Prototypes:
         except (OSError, ValueError, KeyError):  # absent or damaged: embed them again
             pass
         prototypes = cls.embed(embedder)
-        write_atomic(path, lambda handle: np.savez(handle, **prototypes.questions))  # type: ignore[arg-type]
+        # only a cache: on a full or read-only disk searching goes on, and embeds them again
+        # after a restart; write_atomic leaves no temporary file behind
+        with suppress(OSError):
+            write_atomic(path, lambda handle: np.savez(handle, **prototypes.questions))  # type: ignore[arg-type]
         return prototypes
 
     def mean(self, lang: str) -> np.ndarray | None:

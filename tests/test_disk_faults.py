@@ -2,14 +2,25 @@
 
 import errno
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
+import rag.dense
 from ingest.atomic import write_atomic
+from ingest.errors import StorageError
 from ingest.pipeline import add_file
 from ingest.store import Store
 from ingest.worker import Reader
+from rag.retrieve import Retriever
+from tests.cli import ROOT
+from tests.safety import ESCAPED
 
 
 def full_disk(*args: object, **kwargs: object) -> None:
@@ -49,10 +60,102 @@ def test_a_failed_commit_keeps_no_original_and_no_temporary_file(tmp_path, fake_
     path = tmp_path / "notes.txt"
     path.write_text("磁盘已满时上传的文件。A file uploaded to a full disk.", encoding="utf-8")
     monkeypatch.setattr(Store, "_commit", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(StorageError, match="is full"):
         add_file(path, store, fake_embedder, 12, 0, reader=Reader(ocr=None))
     monkeypatch.undo()
     assert store.documents() == []
     assert list((tmp_path / "lib").glob("files/*")) == [] and leftovers(tmp_path / "lib") == []
     assert add_file(path, store, fake_embedder, 12, 0, reader=Reader(ocr=None)).new
     assert store.original(store.documents()[0].doc_id) is not None
+
+
+def test_a_search_that_cannot_cache_its_prototypes_still_answers(tmp_path, fake_embedder, monkeypatch):
+    store = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)
+    monkeypatch.setattr(rag.dense, "write_atomic", full_disk)
+    hits = Retriever(store, fake_embedder).search("长江", 3)
+    assert hits == [] and leftovers(tmp_path) == []
+
+
+@contextmanager
+def mounted(*args: str) -> Iterator[None]:
+    """mount ARGS... for the block (needs root, as in the test container and CI's sudo-less root)."""
+    target = args[-1]
+    done = subprocess.run(["mount", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount here ({done.stderr.strip()}): a real full or read-only disk needs root")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "-l", target], check=False)
+
+
+def build(folder: Path, embedder, texts: dict[str, str]) -> Store:  # type: ignore[no-untyped-def]
+    store = Store(folder, embedder.name, embedder.dim)
+    for name, text in texts.items():
+        path = folder.parent / name
+        path.write_text(text, encoding="utf-8")
+        assert add_file(path, store, embedder, 12, 0, reader=Reader(ocr=None)).new
+    return store
+
+
+@pytest.mark.integration
+def test_a_full_disk_refuses_the_upload_cleanly_and_searching_goes_on(tmp_path, fake_embedder):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    with mounted("-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)):
+        store = build(
+            disk / "lib", fake_embedder, {"rivers.txt": "长江是中国最长的河流。黄河是第二长的河流。"}
+        )
+        filler = disk / "filler"
+        with filler.open("wb") as out, pytest.raises(OSError):  # fill the disk to the last block
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+        big = tmp_path / "big.txt"
+        big.write_text("珠江流经广州。" * 50, encoding="utf-8")
+        with pytest.raises(StorageError, match="is full"):
+            add_file(big, store, fake_embedder, 12, 0, reader=Reader(ocr=None))
+        assert leftovers(disk) == [] and list((disk / "lib" / "files").iterdir()) == [
+            store.original(store.documents()[0].doc_id)
+        ]
+        hits = Retriever(Store(disk / "lib", fake_embedder.name, fake_embedder.dim), fake_embedder).search(
+            "长江", 3
+        )
+        assert hits and hits[0].text.startswith("长江")
+        filler.unlink()
+        assert add_file(big, store, fake_embedder, 12, 0, reader=Reader(ocr=None)).new
+
+
+@pytest.mark.integration
+def test_a_read_only_data_directory_is_searched_and_refuses_writes_clearly(tmp_path, fake_embedder):
+    build(tmp_path / "lib", fake_embedder, {"rivers.txt": "长江是中国最长的河流。黄河是第二长的河流。"})
+    shown = tmp_path / "shown"
+    shown.mkdir()
+    with mounted("--bind", str(tmp_path / "lib"), str(shown)), mounted("-o", "remount,ro,bind", str(shown)):
+        store = Store(shown, fake_embedder.name, fake_embedder.dim)
+        hits = Retriever(store, fake_embedder).search("黄河", 3)
+        assert hits and "黄河" in hits[0].text
+        other = tmp_path / "other.txt"
+        other.write_text("珠江流经广州。", encoding="utf-8")
+        with pytest.raises(StorageError, match="read-only"):
+            add_file(other, store, fake_embedder, 12, 0, reader=Reader(ocr=None))
+        with pytest.raises(StorageError, match="read-only"):
+            store.remove(store.documents()[0].doc_id)
+        store.close()
+
+
+@pytest.mark.integration
+def test_the_app_says_in_chinese_that_the_disk_is_full(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "lib"))
+    monkeypatch.setenv("RAG_LLM_BASE_URL", "")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()
+    app = app.sidebar.radio[0].set_value("中文").run()
+    monkeypatch.setattr(Store, "_commit", full_disk)
+    app = app.file_uploader[0].upload("笔记.txt", "长江是中国最长的河流。".encode(), "text/plain").run()
+    assert not app.exception
+    errors = [ESCAPED.sub(r"\1", e.value) for e in app.error]
+    assert any("数据目录已满" in e for e in errors), errors
+    assert leftovers(tmp_path / "lib") == [] and not list((tmp_path / "lib").glob("files/*"))
+    shutil.rmtree(tmp_path / "lib")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ingest.errors import IngestError, ModelMismatch, PasswordRequired
+from ingest.errors import IngestError, ModelMismatch, PasswordRequired, StorageError
 from ingest.limits import check_upload_size
 from ingest.load import SUPPORTED, UnsupportedType
 from ingest.records import Document
@@ -150,6 +150,8 @@ def add_one(
         return "error", T["unsupported"].format(
             name=escape(name), suffix=escape(exc.suffix), supported=supported
         )
+    except StorageError as exc:
+        return "error", T["failed"].format(name=escape(name), error=T[f"storage_{exc.kind}"])
     except IngestError as exc:
         return "error", T["failed"].format(name=escape(name), error=escape(str(exc)))
     except Exception as exc:  # one bad file must not stop the others, nor the page
