@@ -12,6 +12,8 @@ ALLOWED = LAYOUT | {f"h{level}" for level in range(1, 7)}
 # What GitHub-style markdown would turn into a link in text, after resolving escapes.
 BARE_LINK = re.compile(r"(?i)(?:https?|ftp)://|www\.|[\w.+-]@[\w-]+\.")
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+# A blank line ends an HTML block; markdown ends lines at \r\n, \r and \n alike.
+BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
 
 
 class _Tags(HTMLParser):
@@ -32,7 +34,7 @@ def problems(markdown: str, allow_html: bool) -> list[str]:
     parser.feed(rendered.render(markdown))
     found = [f"<{tag}>" for tag, _ in parser.found if tag not in ALLOWED]
     found += [f"{tag} {name}=" for tag, attrs in parser.found for name, _ in attrs if name != "class"]
-    if allow_html and (not markdown.startswith("<div") or "\n\n" in markdown):
+    if allow_html and (not markdown.startswith("<div") or BLANK_LINE.search(markdown)):
         found.append("HTML that is not one block: markdown would be read inside it")
     if not allow_html and BARE_LINK.search(ESCAPED.sub(r"\1", markdown)):
         found.append("a bare link")

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.safety import problems
-from ui.render import answer_html, escape, text_html
+from ui.render import answer_html, escape, plain, text_html
 
 NASTY = "![i](http://evil.example/i.png) <script>x()</script> www.evil.example a@evil.example $x$ | a |"
 
@@ -34,4 +34,13 @@ def test_answers_are_one_html_block_with_quotes_kept():
 def test_any_text_is_drawn_as_itself(text):
     assert problems(answer_html(text), True) == []
     assert problems(escape(text), False) == []
-    assert html.unescape(text_html(text).replace("<br>", "\n")) == text
+    assert html.unescape(text_html(text).replace("<br>", "\n")) == plain(text)
+
+
+def test_carriage_returns_and_control_characters_never_end_the_html_block():
+    answer = "See [1].\r\r www.evil.example mail@evil.example http://evil.example/x\r\n\x0b\u2028end\x00"
+    assert problems(answer_html(answer), True) == []
+    assert "\r" not in answer_html(answer) and "\x00" not in text_html(answer)
+    shown = html.unescape(re.sub(r"<[^>]+>", " ", answer_html(answer))).split()
+    assert shown == "See [1]. www.evil.example mail@evil.example http://evil.example/x end".split()
+    assert problems(escape("a\r\rwww.evil.example"), False) == []
