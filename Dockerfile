@@ -9,8 +9,11 @@ COPY pyproject.toml README.md ./
 COPY ingest ingest
 COPY rag rag
 COPY ui ui
+COPY .streamlit .streamlit
 RUN pip install --no-cache-dir .
 EXPOSE 8501 8502
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8501/_stcore/health')"
-CMD ["streamlit", "run", "ui/app.py", "--server.port=8501", "--server.address=0.0.0.0", \
-     "--server.headless=true", "--browser.gatherUsageStats=false"]
+# The sign-in page and its guard come with ui/server.py; .streamlit/config.toml sets the rest.
+# Streamlit's own upload limit follows RAG_MAX_FILE_MB (whole MB) when it is set.
+CMD ["sh", "-c", "exec streamlit run ui/server.py --server.port=8501 --server.address=0.0.0.0 \
+     ${RAG_MAX_FILE_MB:+--server.maxUploadSize=$RAG_MAX_FILE_MB}"]

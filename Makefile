@@ -19,8 +19,8 @@ $(VENV)/.installed: pyproject.toml
 # The page and, beside it, the HTTP API; stopping the page (Ctrl-C) stops the API too.
 run: $(VENV)/.installed
 	$(PY) -m rag api --port $(API_PORT) & api=$$!; trap 'kill $$api' EXIT INT TERM; \
-	$(VENV)/bin/streamlit run ui/app.py --server.port $(PORT) --server.headless true \
-		--browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run ui/server.py --server.port $(PORT) \
+		$(if $(RAG_MAX_FILE_MB),--server.maxUploadSize $(RAG_MAX_FILE_MB))
 
 system-deps:
 	@sh tools/system-deps.sh

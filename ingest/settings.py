@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     # "off": one local user who sees everything; "password": the users file; "oidc": st.login.
     auth: Literal["off", "password", "oidc"] = "off"
     users_file: Path | None = None  # default: DATA_DIR/users.json
+    # Password sign-in: how long a sign-in lasts, the key its cookie is signed with (default:
+    # one made in DATA_DIR/session.key), and whether the client address is the last one of
+    # X-Forwarded-For (set it behind a reverse proxy, else every client has the proxy's address).
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    session_secret: str = ""
+    trust_forwarded_for: bool = False
     default_collection: str = Field(default="general", min_length=1)
     # The HTTP API beside the page (python -m rag api): where it listens.
     api_host: str = "0.0.0.0"

@@ -14,11 +14,15 @@ from pathlib import Path
 
 from ingest.atomic import write_atomic
 from ingest.names import collection_name
+from ingest.passwords import MIN_LENGTH, check_strength
 
 EVERY = "*"  # a member of "*" sees every collection
-MIN_PASSWORD = 8
 # scrypt at N=2^15, r=8: 32 MiB and ~0.1 s per guess, as OWASP recommends for scrypt.
 N, R, P = 2**15, 8, 1
+
+
+class DamagedUsersFile(ValueError):
+    """The users file can't be read: nobody can sign in until it is restored."""
 
 
 @dataclass(frozen=True)
@@ -27,14 +31,16 @@ class User:
     collections: list[str] = field(default_factory=list)
     password_hash: str = ""
     admin: bool = False  # may use the admin page: users, collections, audit log, feedback
+    # Part of every sign-in cookie's signature: a new one ends all of the user's sessions.
+    session_key: str = ""
 
     def sees(self, collection: str) -> bool:
         return EVERY in self.collections or collection in self.collections
 
 
 def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters, got {len(password)}")
+    if len(password) < MIN_LENGTH:
+        raise ValueError(f"a password needs at least {MIN_LENGTH} characters, got {len(password)}")
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, maxmem=1 << 26, dklen=32)
     return f"scrypt${N}${R}${P}${_b64(salt)}${_b64(digest)}"
@@ -67,7 +73,7 @@ class Users:
             rows = json.loads(self.path.read_text(encoding="utf-8"))["users"]
             return {row["name"]: User(**row) for row in rows}
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(
+            raise DamagedUsersFile(
                 f"the users file {self.path} is damaged ({exc}); restore it from a backup"
             ) from exc
 
@@ -88,7 +94,15 @@ class Users:
         if not name or any(ch.isspace() for ch in name):
             raise ValueError(f"a user name needs visible characters and no spaces, got {name!r}")
         wanted = [c if c == EVERY else collection_name(c) for c in collections]
-        user = User(name, wanted, hash_password(password) if password else "", admin)
+        if password:
+            check_strength(password, name)
+        user = User(
+            name,
+            wanted,
+            hash_password(password) if password else "",
+            admin=admin,
+            session_key=secrets.token_hex(16),
+        )
         with self._editing() as users:
             if name in users:
                 raise ValueError(f"there is already a user named {name!r}")
@@ -96,8 +110,19 @@ class Users:
         return user
 
     def set_password(self, name: str, password: str) -> None:
+        """A new password, which also ends every session signed in with the old one."""
+        check_strength(password, name)
         with self._editing() as users:
-            users[name] = replace(self._known(users, name), password_hash=hash_password(password))
+            users[name] = replace(
+                self._known(users, name),
+                password_hash=hash_password(password),
+                session_key=secrets.token_hex(16),
+            )
+
+    def end_sessions(self, name: str) -> None:
+        """Sign the user out everywhere: every cookie signed with the old session key is void."""
+        with self._editing() as users:
+            users[name] = replace(self._known(users, name), session_key=secrets.token_hex(16))
 
     def grant(self, name: str, collection: str) -> None:
         wanted = collection if collection == EVERY else collection_name(collection)

@@ -38,7 +38,7 @@ def free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port, data_dir = free_port(), tmp_path_factory.mktemp("lib")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "server.py"), "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     log = tmp_path_factory.mktemp("log") / "streamlit.log"

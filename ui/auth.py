@@ -1,12 +1,16 @@
 """Who is using the page: nobody to ask for (RAG_AUTH=off), a user of the users file
-(password), or a user of the team's identity provider (OIDC through st.login)."""
+(password: the signed cookie the sign-in page set, see ui/signin.py), or a user of the team's
+identity provider (OIDC through st.login)."""
 
+import html
 import time
 
 import streamlit as st
 
 from ingest.settings import Settings
 from ingest.users import EVERY, User, Users
+from ui import signin
+from ui.session import COOKIE, holder, secret_key
 
 LOCAL = User("local", [EVERY])  # auth off: one local user who sees every collection
 
@@ -25,23 +29,27 @@ def signed_in(settings: Settings, T: dict[str, str]) -> User:
             st.stop()
         identity = str(st.user.get("email") or st.user.get("sub") or "")
         return users.get(identity) or User(identity, [])  # unknown to the users file: sees nothing
-    remembered = st.session_state.get("user")
-    user = users.get(remembered) if remembered else None  # read again each run: a revoked user is out at once
-    if user is not None:
-        return user
-    with st.form("login"):
-        name = st.text_input(T["user_name"], key="login_name")
-        password = st.text_input(T["user_password"], type="password", key="login_password")
-        if st.form_submit_button(T["login"]):
-            found = users.verify(name.strip(), password)
-            if found is not None:
-                st.session_state.clear()  # nothing of a previous user's session survives
-                st.session_state["user"] = found.name
-                st.rerun()
-            time.sleep(1.0)  # slows guessing; the hash is slow as well
-            st.error(T["login_failed"])
-    st.stop()
-    raise AssertionError("unreachable: st.stop() ends the run")
+    user = holder(
+        session_cookie(), users, secret_key(settings.session_secret, settings.data_dir), time.time()
+    )
+    if user is None:  # read each run: signed out, expired, password changed or removed: out at once
+        st.session_state.clear()  # nothing of the session it had survives
+        st.info(T["signin_needed"] if signin.MOUNTED else T["signin_unmounted"])
+        if signin.MOUNTED:  # a plain link: the sign-in page sets the cookie, not this websocket
+            st.markdown(
+                f'<a href="signin" target="_self">{html.escape(T["login"])}</a>', unsafe_allow_html=True
+            )
+        st.stop()
+    assert user is not None
+    if st.session_state.get("owner") != user.name:  # another user's cookie on this session
+        st.session_state.clear()
+        st.session_state["owner"] = user.name
+    return user
+
+
+def session_cookie() -> str | None:
+    """The sign-in cookie the browser sent when this session's websocket opened."""
+    return st.context.cookies.get(COOKIE)
 
 
 def oidc_configured() -> bool:
@@ -53,6 +61,10 @@ def oidc_configured() -> bool:
 
 
 def sign_out(settings: Settings) -> None:
+    """Ends the session here and every other session of the user (password: a new session key)."""
+    owner = st.session_state.get("owner")
+    if settings.auth == "password" and owner:
+        Users(settings.users_path).end_sessions(owner)
     st.session_state.clear()
     if settings.auth == "oidc":
         st.logout()

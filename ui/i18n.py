@@ -61,6 +61,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "oidc_missing": "RAG_AUTH=oidc 需要在 .streamlit/secrets.toml 中配置 [auth]（身份提供方），"
         "见 README。",
         "signed_in": "已登录：{user}",
+        "html_lang": "zh",
+        "other_language": "English",
+        "signin_needed": "请先登录，或登录已结束（已退出、已过期或密码已更改）。",
+        "signin_unmounted": "RAG_AUTH=password 需要登录页："
+        "请用 streamlit run ui/server.py 启动（make run）。",
+        "signin_refused": "登录请求来自其他网站，已拒绝。",
+        "signin_locked": "失败次数过多，此用户名或地址已暂时锁定：请约 {minutes} 分钟后再试。",
+        "users_damaged": "用户文件已损坏，暂时无法登录：请管理员从备份恢复（见 README）。",
+        "library_damaged": "文档库数据库已损坏：请管理员从备份恢复（见 README）。",
+        "data_unwritable": "数据目录不可写：请管理员检查其权限与磁盘。",
+        "disk_full": "磁盘已满：请管理员释放空间。",
+        "error_generic": "出现意外错误，已记录在服务器日志中。请刷新页面重试；若仍出现，请联系管理员。",
         "no_access": "你的账号 {user} 还没有任何知识库的权限：请联系管理员（python -m ingest users grant）。",
     },
     "en": {
@@ -123,6 +135,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "oidc_missing": "RAG_AUTH=oidc needs the identity provider in .streamlit/secrets.toml, "
         "section [auth]: see the README.",
         "signed_in": "Signed in as {user}",
+        "html_lang": "en",
+        "other_language": "中文",
+        "signin_needed": "Please sign in: you have not signed in yet, or your sign-in ended "
+        "(signed out, expired, or the password changed).",
+        "signin_unmounted": "RAG_AUTH=password needs the sign-in page: start the app with "
+        "streamlit run ui/server.py (make run).",
+        "signin_refused": "The sign-in came from another site and was refused.",
+        "signin_locked": "Too many failed sign-ins: this user name or address is locked for now. "
+        "Try again in about {minutes} min.",
+        "users_damaged": "The users file is damaged, so nobody can sign in: an admin must restore it "
+        "from a backup (see the README).",
+        "library_damaged": "The library database is damaged: an admin must restore it from a backup "
+        "(see the README).",
+        "data_unwritable": "The data directory can't be written: an admin must check its permissions "
+        "and disk.",
+        "disk_full": "The disk is full: an admin must free space.",
+        "error_generic": "Something unexpected went wrong; it is in the server's log. Reload the page "
+        "to try again, and tell an admin if it happens again.",
         "no_access": "Your account {user} is not a member of any collection yet: ask an admin "
         "(python -m ingest users grant).",
     },
