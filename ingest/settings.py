@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # Password sign-in: how long a sign-in lasts, the key its cookie is signed with (default:
     # one made in DATA_DIR/session.key), and whether the client address is the last one of
     # X-Forwarded-For (set it behind a reverse proxy, else every client has the proxy's address).
+    # The cited page's image is drawn in a child process under these limits (ui/drawing.py).
+    render_timeout_s: float = Field(default=30.0, gt=0)
+    render_memory_mb: int = Field(default=1024, ge=256)
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     session_secret: str = ""
     trust_forwarded_for: bool = False

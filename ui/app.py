@@ -18,7 +18,8 @@ from rag.citations import Citation
 from rag.llm import LLM, ChatModel, make_llm, reachable
 from rag.retrieve import Retriever, open_retriever
 from ui.auth import sign_out, signed_in
-from ui.evidence import highlight, page_image
+from ui.drawing import draw_page
+from ui.evidence import highlight
 from ui.i18n import STRINGS, default_language
 from ui.places import source_label
 from ui.render import answer_html, escape
@@ -34,7 +35,8 @@ def resources() -> tuple[Settings, Retriever, ChatModel | None]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def evidence_image(path: str, page: int, passage: str) -> bytes | None:
-    return page_image(Path(path), page, passage)
+    settings = resources()[0]  # drawn in a limited child: a huge page can't swell the server
+    return draw_page(Path(path), page, passage, settings.render_timeout_s, settings.render_memory_mb)
 
 
 @st.cache_data(ttl=30, show_spinner=False)

@@ -12,6 +12,7 @@ from ingest.sentences import sentences
 from ui.render import AS_TEXT
 
 SCALE = 1.5  # 108 dpi: legible, and light enough for a browser
+MAX_PIXELS = 12_000_000  # a huge page is drawn smaller: about 48 MB of RGBA at most
 MARK = (255, 200, 0, 90)
 
 
@@ -25,20 +26,27 @@ def page_image(pdf: Path, page: int, passage: str, password: str | None = None) 
         if not 1 <= page <= len(document):
             return None
         pdf_page = document[page - 1]
-        image = pdf_page.render(scale=SCALE).to_pil().convert("RGBA")
+        scale = fit_scale(pdf_page.get_width(), pdf_page.get_height())
+        image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
         boxes = passage_boxes(pdf_page, passage)
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)
         height = pdf_page.get_height()
         for left, bottom, right, top in boxes:  # PDF points, origin bottom-left
             draw.rectangle(
-                (left * SCALE, (height - top) * SCALE, right * SCALE, (height - bottom) * SCALE), fill=MARK
+                (left * scale, (height - top) * scale, right * scale, (height - bottom) * scale), fill=MARK
             )
         out = io.BytesIO()
         Image.alpha_composite(image, overlay).convert("RGB").save(out, format="PNG")
         return out.getvalue()
     finally:
         document.close()
+
+
+def fit_scale(width_pt: float, height_pt: float) -> float:
+    """SCALE, or less where the page would have more than MAX_PIXELS."""
+    area = max(width_pt * height_pt, 1.0)
+    return min(SCALE, 0.99 * (MAX_PIXELS / area) ** 0.5)  # 0.99: the renderer rounds sizes up
 
 
 def passage_boxes(pdf_page: pypdfium2.PdfPage, passage: str) -> list[tuple[float, float, float, float]]:

@@ -7,6 +7,7 @@ import sqlite3
 
 import streamlit as st
 
+from ingest.errors import StorageError
 from ingest.users import DamagedUsersFile
 from ui.i18n import STRINGS, default_language
 
@@ -18,6 +19,8 @@ def message(exc: BaseException, T: dict[str, str]) -> str:
     """The message for `exc`, saying what to do where the cause is known."""
     if isinstance(exc, DamagedUsersFile):
         return T["users_damaged"]
+    if isinstance(exc, StorageError):
+        return T[f"storage_{exc.kind}"]
     if isinstance(exc, sqlite3.DatabaseError):
         return T["library_damaged"]
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
