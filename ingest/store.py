@@ -296,6 +296,12 @@ class Store:
             remove_stale(self.data_dir, keep=generation)
 
     @contextmanager
+    def exclusive(self) -> Iterator[Indexes]:
+        """The write lock, for maintenance (ingest check --repair, backup): no commit meanwhile."""
+        with self._writing(check=False) as indexes:
+            yield indexes
+
+    @contextmanager
     def _writing(self, check: bool = True) -> Iterator[Indexes]:
         """Hold the data directory's write lock; yield a private copy of the current indexes."""
         if self.read_only:
