@@ -5,6 +5,7 @@ ingest/readers/."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.charset import decode_bytes
 from ingest.errors import IngestError
 from ingest.ocr import Tesseract, ocr_pages
 from ingest.pdf import load_pdf
@@ -94,15 +95,6 @@ def _limit(pages: list[Page], max_pages: int) -> list[Page]:
 
 
 def decode_text(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data:
-        raise IngestError("binary data, not a text file")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise IngestError("not a text file in UTF-8, UTF-16 or GB18030")
+    """The file's text: UTF-8 or UTF-16 by their marks, else what the charset detector finds
+    plausible (GB18030, Big5, Windows-1252...)."""
+    return decode_bytes(path.read_bytes())
