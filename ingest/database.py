@@ -28,5 +28,6 @@ def connected(data_dir: Path) -> Iterator[sqlite3.Connection]:
 
 
 def now() -> str:
-    """The time in UTC, ISO 8601 to the second: sorts as text."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The time in UTC, ISO 8601 to the microsecond (fixed width, so it sorts as text, and two
+    events in one second keep their order)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")

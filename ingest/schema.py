@@ -51,6 +51,8 @@ ADDED = [
     ("documents", "content", "TEXT NOT NULL DEFAULT ''"),
     ("chunks", "place", "TEXT NOT NULL DEFAULT ''"),
     ("pages", "place", "TEXT NOT NULL DEFAULT ''"),
+    ("turns", "language", "TEXT NOT NULL DEFAULT ''"),
+    ("turns", "mode", "TEXT NOT NULL DEFAULT ''"),
 ]
 CHUNK_COLUMNS = 'chunk_id, doc_id, ordinal, page, page_end, start, "end", text, lang, tokens, source, place'
 

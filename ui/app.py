@@ -7,16 +7,19 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from ingest import audit
+from ingest.conversations import Conversations
 from ingest.errors import IngestError, ModelMismatch, PasswordRequired, StorageError
 from ingest.limits import check_upload_size
 from ingest.load import SUPPORTED, UnsupportedType
 from ingest.records import Document
 from ingest.settings import Settings, load_settings
-from ingest.users import collections_of
+from ingest.users import User, collections_of
 from rag.answer import Answer, ask
 from rag.citations import Citation
 from rag.llm import LLM, ChatModel, make_llm, reachable
 from rag.retrieve import Retriever, open_retriever
+from ui import conversations as saved
 from ui.auth import sign_out, signed_in
 from ui.drawing import draw_page
 from ui.evidence import highlight
@@ -56,6 +59,9 @@ def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: di
     if cited:
         st.markdown(f"**{T['sources']}**")
     for i, c in enumerate(cited):
+        if c.doc_id not in lang_of:  # removed, or its collection is no longer the user's
+            saved.unavailable(T, c)
+            continue
         with st.expander(page_label(T, c), expanded=i == 0):
             passage = highlight(c.text, lang_of.get(c.doc_id, ""), answer.text, c.n)
             st.markdown(passage, unsafe_allow_html=True)
@@ -64,7 +70,7 @@ def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: di
                 image = evidence_image(str(original), c.page, c.text)
                 if image:
                     st.image(image, caption=page_label(T, c), width=720)
-    uncited = [c for c in answer.citations if not c.cited]
+    uncited = [c for c in answer.citations if not c.cited and c.doc_id in lang_of]
     if uncited:
         with st.expander(T["other_sources"], expanded=False):
             for c in uncited:
@@ -161,6 +167,9 @@ def add_one(
     finally:
         bar.empty()
     doc = added.document
+    if added.new:
+        detail = f"{doc.name} ({doc.doc_id}) -> {doc.collection}"
+        audit.record(settings.data_dir, user.name, "upload", detail)  # `user`: the page's signed-in user
     text = T["added" if added.new else "unchanged"].format(
         name=escape(doc.name), pages=doc.pages, chunks=doc.chunks, lang=doc.lang or "?"
     )
@@ -200,6 +209,7 @@ def library_section(T: dict[str, str], retriever: Retriever, documents: list[Doc
         if yes.button(T["yes_delete"], key="yes_delete"):
             for doc_id in set(pending) & {d.doc_id for d in documents}:  # only what this user sees
                 retriever.store.remove(doc_id)
+                audit.record(retriever.store.data_dir, user.name, "delete", doc_id)
             st.session_state.pop("confirm")
             st.session_state["uploads"] = {}
             st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
@@ -218,8 +228,10 @@ def chat_section(
     retriever: Retriever,
     llm: ChatModel | None,
     doc_ids: list[str] | None,
-    visible: list[str] | None,
+    user: User,
 ) -> None:
+    visible = collections_of(user)
+    kept = Conversations(settings.data_dir)
     messages: list[dict] = st.session_state.setdefault("messages", [])
     lang_of = {d.doc_id: d.lang.split("+")[0] for d in retriever.store.documents(visible)}
     for message in messages:
@@ -227,6 +239,8 @@ def chat_section(
             st.markdown(answer_html(message["content"]), unsafe_allow_html=True)
             if message.get("answer"):
                 sources(message["answer"], T, retriever, lang_of)
+            if message.get("turn_id"):
+                saved.feedback(T, kept, user, message["turn_id"])
     if not (question := st.chat_input(T["ask"])):
         return
     history = [{"role": m["role"], "content": re.sub(r"\[\d+\]", "", m["content"])} for m in messages]
@@ -245,7 +259,9 @@ def chat_section(
         assert final is not None
         placeholder.markdown(answer_html(final.text), unsafe_allow_html=True)
         sources(final, T, retriever, lang_of)
-    messages.append({"role": "assistant", "content": final.text, "answer": final})
+        turn_id = saved.remember(kept, user, question, final)
+        saved.feedback(T, kept, user, turn_id)
+    messages.append({"role": "assistant", "content": final.text, "answer": final, "turn_id": turn_id})
 
 
 st.set_page_config(page_title="文档问答 · Document Q&A", page_icon="📄", layout="wide")
@@ -269,8 +285,7 @@ with st.sidebar:
             sign_out(settings)
     names = {d.doc_id: d.name for d in documents}
     selected = st.multiselect(T["filter"], list(names), format_func=lambda i: names[i], key="filter")
-    if st.button(T["new_chat"], key="new_chat"):
-        st.session_state["messages"] = []
+    saved.new_button(T)
     if llm is None:
         st.caption(T["llm_off"])
     elif isinstance(llm, LLM) and not llm_reachable(settings.llm_base_url):
@@ -278,6 +293,7 @@ with st.sidebar:
     else:
         st.caption(T["llm_on"].format(model=settings.llm_model))
 
+saved.reopen_from_address(Conversations(settings.data_dir), user)
 chat_tab, library_tab = st.tabs([T["chat"], T["library"]])
 with library_tab:
     upload_section(T, settings, retriever, visible)
@@ -287,4 +303,6 @@ with chat_tab:
         st.info(T["no_access"].format(user=escape(user.name)))
     elif not documents:
         st.info(T["empty_library"])
-    chat_section(T, settings, retriever, llm, selected or None, visible)
+    chat_section(T, settings, retriever, llm, selected or None, user)
+with st.sidebar:  # after the chat: lists the conversation this run's question started
+    saved.sidebar(T, Conversations(settings.data_dir), user)

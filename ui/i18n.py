@@ -1,5 +1,7 @@
 """Interface text in Chinese and English. The answer language follows the question, not this."""
 
+from ui.i18n_team import TEAM_STRINGS
+
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "文档问答",
@@ -163,3 +165,7 @@ def default_language(locale: str | None, accept_language: str | None) -> str:
     """zh when the browser prefers Chinese, else en."""
     preferred = (locale or accept_language or "").lower()
     return "zh" if preferred.startswith("zh") else "en"
+
+
+for _lang, _more in TEAM_STRINGS.items():  # conversations, feedback, admin: kept in their own module
+    STRINGS[_lang].update(_more)
