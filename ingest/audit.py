@@ -1,9 +1,13 @@
 """The audit log: who did what, when (sign-ins, uploads, deletions, admin actions)."""
 
+import logging
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.database import connected, now
+
+LOG = logging.getLogger("docqa.audit")
 
 
 @dataclass(frozen=True)
@@ -15,10 +19,16 @@ class Event:
 
 
 def record(data_dir: Path, user: str, action: str, detail: str = "") -> None:
-    with connected(data_dir) as db:
-        db.execute(
-            "INSERT INTO audit (at, user, action, detail) VALUES (?, ?, ?, ?)", (now(), user, action, detail)
-        )
+    """Log an action that has happened; a library that takes no writes (full, read-only) must not
+    undo or hide it, so then the event goes to the server log instead."""
+    try:
+        with connected(data_dir) as db:
+            db.execute(
+                "INSERT INTO audit (at, user, action, detail) VALUES (?, ?, ?, ?)",
+                (now(), user, action, detail),
+            )
+    except (sqlite3.Error, OSError) as exc:
+        LOG.error("audit log not written (%s): %s %s %s", exc, user, action, detail)
 
 
 def events(data_dir: Path, limit: int = 500, user: str | None = None) -> list[Event]:

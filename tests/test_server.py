@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from ingest import audit
 from ingest.settings import Settings
 from ingest.users import Users
 from tests.cli import ROOT
@@ -93,6 +94,8 @@ def test_sign_in_sets_a_cookie_and_locks_out_guessers(tmp_path: Path):
     log = (tmp_path / "log.txt").read_text()
     assert len(re.findall(r"sign-in failed for user 'alice' from 127\.0\.0\.1", log)) == 5
     assert "sign-in refused for user 'alice'" in log
+    events = [(e.user, e.action) for e in audit.events(data_dir)]  # the audit log admins read
+    assert ("bob", "sign-in") in events and events.count(("alice", "sign-in failed")) == 5
 
 
 @pytest.fixture(scope="module")

@@ -259,8 +259,9 @@ def chat_section(
         assert final is not None
         placeholder.markdown(answer_html(final.text), unsafe_allow_html=True)
         sources(final, T, retriever, lang_of)
-        turn_id = saved.remember(kept, user, question, final)
-        saved.feedback(T, kept, user, turn_id)
+        turn_id = saved.try_remember(T, kept, user, question, final)
+        if turn_id:
+            saved.feedback(T, kept, user, turn_id)
     messages.append({"role": "assistant", "content": final.text, "answer": final, "turn_id": turn_id})
 
 

@@ -2,6 +2,7 @@
 rename, delete; each answer saved as it is given, with its feedback. The open conversation's
 id is in the page address (?c=...), so a reload reopens it."""
 
+import sqlite3
 from dataclasses import asdict
 from typing import Literal
 
@@ -25,7 +26,10 @@ def sidebar(T: dict[str, str], conversations: Conversations, user: User) -> None
     conversation started by this run's question is listed; the buttons act through callbacks,
     which run before the next run draws the chat."""
     st.markdown(f"**{T['conversations']}**")
-    mine = conversations.of(user.name)
+    try:
+        mine = conversations.of(user.name)
+    except sqlite3.Error:  # a read-only library made before conversations were kept
+        mine = []
     if not mine:
         st.caption(T["no_conversations"])
     current = st.session_state.get("conversation")
@@ -114,6 +118,18 @@ def remember(conversations: Conversations, user: User, question: str, final: Ans
     citations = [asdict(c) for c in final.citations]
     turn = Turn(0, question, final.text, citations, final.note, final.language, final.mode)
     return conversations.add_turn(user.name, current, turn).turn_id
+
+
+def try_remember(
+    T: dict[str, str], conversations: Conversations, user: User, question: str, final: Answer
+) -> int:
+    """remember(), or 0 with a note when the library takes no writes (full or read-only disk):
+    the answer is shown all the same."""
+    try:
+        return remember(conversations, user, question, final)
+    except (sqlite3.Error, OSError):
+        st.caption(T["conv_not_saved"])
+        return 0
 
 
 def feedback(T: dict[str, str], conversations: Conversations, user: User, turn_id: int) -> None:

@@ -11,6 +11,7 @@ TEAM_STRINGS: dict[str, dict[str, str]] = {
         "conv_confirm_delete": "确认删除此对话？",
         "source_gone": "[{n}] 来源已不可用（文档已删除，或你已无权访问其知识库）",
         "fb_comment": "补充说明（可选）",
+        "conv_not_saved": "数据目录无法写入：此回答未保存到历史对话。",
         "fb_saved": "已记录反馈，谢谢！",
         "admin": "管理",
         "admin_users": "用户",
@@ -58,6 +59,7 @@ TEAM_STRINGS: dict[str, dict[str, str]] = {
         "source_gone": "[{n}] Source no longer available (the document was removed, or you no longer "
         "have access to its collection)",
         "fb_comment": "Comment (optional)",
+        "conv_not_saved": "The data directory takes no writes: this answer was not saved.",
         "fb_saved": "Feedback saved, thank you!",
         "admin": "Admin",
         "admin_users": "Users",

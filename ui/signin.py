@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ingest import audit
 from ingest.settings import Settings
 from ingest.users import User, Users
 from ui.i18n import STRINGS, default_language
@@ -86,9 +87,11 @@ class Gate:
             if user is None:
                 count = self.throttle.failed(keys)
                 LOG.warning("sign-in failed for user %r from %s (%d in a row)", name, address, count)
+                await run_in_threadpool(audit.record, self.settings.data_dir, name, "sign-in failed", address)
                 return form_page(T, T["login_failed"], 401)
             self.throttle.succeeded(keys)
         LOG.info("signed in: user %r from %s", name, address)
+        await run_in_threadpool(audit.record, self.settings.data_dir, user.name, "sign-in", address)
         lifetime = int(self.settings.session_hours * 3600)
         response = RedirectResponse("./", status_code=303)
         response.set_cookie(
