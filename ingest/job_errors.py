@@ -3,7 +3,7 @@ person's language; the English message is kept for the CLI and for reasons witho
 
 import re
 
-from ingest.errors import IngestError, PasswordRequired
+from ingest.errors import IngestError, PasswordRequired, StorageError
 
 # The reader's messages (ingest/worker.py, load.py, pdf.py) -> a code and its parameters.
 PATTERNS = [
@@ -29,6 +29,8 @@ def reason(exc: BaseException) -> dict:
     if isinstance(exc, PasswordRequired):
         code = "wrong_password" if "wrong password" in message else "password"
         return {"code": code, "params": {}, "message": message}
+    if isinstance(exc, StorageError):  # a full or read-only disk: the operator's to fix, then retry
+        return {"code": f"storage_{exc.kind}", "params": {}, "message": message}
     if isinstance(exc, IngestError):
         for code, pattern in PATTERNS:
             if found := pattern.search(message):

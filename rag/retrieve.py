@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from ingest.embed import Embedder, embed_query
+from ingest.keywords import KeywordIndex
 from ingest.lang import detect_lang
 from ingest.library import open_library
 from ingest.records import Chunk
@@ -59,7 +60,7 @@ class Retriever:
         self.store, self.embedder, self.reranker = store, embedder, reranker
         self._prototypes: Prototypes | None = None
         self._view: tuple[int, DenseView] | None = None
-        self._rows: tuple[int, dict[str, np.ndarray]] = (-1, {})
+        self._rows: tuple[object, dict[str, np.ndarray]] = (None, {})
         self._lock = threading.Lock()
 
     def search(
@@ -131,20 +132,23 @@ class Retriever:
         if not groups:
             return {}
         keywords = self.store.indexes().keywords
-        mask = self._rows_in(target or "")  # a stray English word in a Chinese passage is no evidence
+        mask = self._rows_in(
+            target or "", keywords
+        )  # a stray English word in a Chinese passage is no evidence
         if allowed is not None:
             mask = mask & np.isin(keywords.ids, allowed)
         return dict(keywords.search_any(groups, POOL, mask))
 
-    def _rows_in(self, lang: str) -> np.ndarray:
-        """Which rows of the keyword index are passages in `lang`; kept per library version."""
-        view, generation = self.view(), self.store.generation()
-        if self._rows[0] != generation:
-            self._rows = (generation, {})
+    def _rows_in(self, lang: str, keywords: KeywordIndex) -> np.ndarray:
+        """Which rows of `keywords` (one version's keyword index) are passages in `lang`; kept
+        per index object, so a commit between two reads never pairs a mask with another index."""
+        view = self.view()
+        if self._rows[0] is not keywords:
+            self._rows = (keywords, {})
         rows = self._rows[1]
         if lang not in rows:
             chosen = view.ids[view.group == view.langs.index(lang)] if lang in view.langs else view.ids[:0]
-            rows[lang] = np.isin(self.store.indexes().keywords.ids, chosen)
+            rows[lang] = np.isin(keywords.ids, chosen)
         return rows[lang]
 
     def view(self) -> DenseView:

@@ -2,7 +2,9 @@
 the LLM is absent (extractive answers) or a scripted fake."""
 
 import html
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import rag.llm
+from ingest.jobs import Jobs
 from tests.cli import ROOT
 from tests.fakes import FakeLLM
 from tests.pdfs import make_pdf
@@ -37,7 +40,18 @@ def chinese(app: AppTest) -> AppTest:
 
 
 def upload(app: AppTest, name: str, data: bytes) -> AppTest:
-    return app.file_uploader[0].upload(name, data, "application/pdf").run()
+    """Drop a file on the page and wait until the app's worker has indexed it."""
+    return settle(app.file_uploader[0].upload(name, data, "application/pdf").run())
+
+
+def settle(app: AppTest, timeout_s: float = 240) -> AppTest:
+    """Run the page again once no file of the library is still being indexed."""
+    jobs = Jobs(Path(os.environ["RAG_DATA_DIR"]))
+    deadline = time.monotonic() + timeout_s
+    while jobs.pending() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert not jobs.pending(), "indexing did not finish"
+    return app.run()
 
 
 def plain(markup: str) -> str:
@@ -65,17 +79,20 @@ def test_one_bad_file_does_not_stop_the_others(app, tmp_path):
     good = make_pdf(tmp_path / "good.pdf", PAGES).read_bytes()
     uploader = app.file_uploader[0]
     uploader.upload("broken.pdf", good[:200], "application/pdf")  # dropped together
-    app = uploader.upload("good.pdf", good, "application/pdf").run()
+    app = settle(uploader.upload("good.pdf", good, "application/pdf").run())
     assert any("broken.pdf: the PDF is damaged" in e for e in texts(app.error))
     assert any("good.pdf: 2 pages" in s for s in texts(app.success))
+    app = chinese(app)  # the reason is kept as a code: it is said in the reader's language
+    assert any("broken.pdf：PDF 已损坏" in e for e in texts(app.error))
 
 
 def test_encrypted_pdf_takes_its_password(app, tmp_path):
     locked = make_pdf(tmp_path / "locked.pdf", ["机密：项目代号为青鸟。"], password="s3cret").read_bytes()
     app = upload(app, "locked.pdf", locked)
-    assert any("locked.pdf is encrypted" in w for w in texts(app.warning))
-    app.text_input(key="password:locked.pdf:" + str(len(locked))).input("s3cret")
-    app = app.button(key="unlock:locked.pdf:" + str(len(locked))).click().run()
+    assert any("locked.pdf: the file is encrypted" in e for e in texts(app.error))
+    job = Jobs(Path(os.environ["RAG_DATA_DIR"])).list()[0]
+    app.text_input(key=f"password-job-{job.id}").input("s3cret")
+    app = settle(app.button(key=f"unlock-job-{job.id}").click().run())
     assert any("locked.pdf: 1 pages" in s for s in texts(app.success))
 
 
@@ -130,7 +147,7 @@ def test_filter_to_selected_documents(app, tmp_path):
     other = make_pdf(tmp_path / "b.pdf", ["黄河是中国第二长的河流，全长约5464公里。"]).read_bytes()
     uploader = app.file_uploader[0]
     uploader.upload("a.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes(), "application/pdf")
-    app = uploader.upload("b.pdf", other, "application/pdf").run()
+    app = settle(uploader.upload("b.pdf", other, "application/pdf").run())
     doc_b = next(d for d in app.sidebar.multiselect[0].options if "b.pdf" in d)
     app = app.sidebar.multiselect[0].select(doc_b).run()
     app = app.chat_input[0].set_value("长江有多长？").run()
@@ -174,11 +191,28 @@ def test_a_slide_is_cited_by_its_number_and_an_unknown_type_is_refused_in_chines
     app = chinese(app)
     uploader = app.file_uploader[0]
     uploader.upload("setup.exe", b"MZ\x90\x00", "application/octet-stream")
-    app = uploader.upload(
-        "季度回顾.pptx", make_pptx(tmp_path / "deck.pptx").read_bytes(), "application/zip"
-    ).run()
+    app = settle(
+        uploader.upload(
+            "季度回顾.pptx", make_pptx(tmp_path / "deck.pptx").read_bytes(), "application/zip"
+        ).run()
+    )
     assert any("setup.exe：不支持的文件类型 .exe" in e and ".docx" in e for e in texts(app.error))
     assert any("季度回顾.pptx：3 页" in s for s in texts(app.success))
     app = app.chat_input[0].set_value("华东地区销售额增长了多少？").run()
     labels = [e.label.replace("\\", "") for e in app.chat_message[1].expander]
     assert re.fullmatch(r"\[1\] 季度回顾\.pptx，第 [123] 张幻灯片", labels[0]), labels
+
+
+def test_a_question_asked_while_files_index_is_answered_and_others_see_the_job(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "lib"))
+    monkeypatch.setenv("RAG_LLM_BASE_URL", "")
+    monkeypatch.setenv("RAG_APP_WORKER", "false")  # the job stays queued while we look
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()
+    app = app.file_uploader[0].upload("a.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes()).run()
+    app = app.chat_input[0].set_value("长江有多长？").run()
+    assert not app.exception
+    assert len(app.chat_message) == 2  # the question and its reply: nothing was lost
+    assert any("1 files are still being indexed" in c for c in texts(app.chat_message[1].caption))
+    other = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()  # another session
+    assert any("a.pdf: waiting to be indexed" in i for i in texts(other.info))

@@ -4,16 +4,20 @@ a time, the others wait; readers never see a torn index."""
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from ingest.indexer import Indexing, start_worker
+from ingest.jobs import Jobs
 from ingest.settings import load_settings
 from ingest.store import Store
+from ingest.worker import Reader
 from rag.retrieve import Retriever
 from tests.cli import ROOT, env
 from tests.test_crash import APP_DRIVER, assert_whole, write_docs
-from ui.upload import ingest_upload
+from ui.upload import queue_upload
 
 pytestmark = pytest.mark.integration
 
@@ -36,7 +40,8 @@ def test_the_cli_and_the_app_add_at_the_same_time(tmp_path):
 
 
 def test_two_sessions_upload_while_others_search(tmp_path, fake_embedder):
-    """Two browser sessions share one retriever in the app's process; a third keeps asking."""
+    """Two browser sessions queue files in the app's process, two workers index them, a third
+    session keeps asking."""
     docs = write_docs(tmp_path / "docs", 6)
     settings = load_settings({}, data_dir=tmp_path / "lib", ocr_languages="")
     store = Store(settings.data_dir, fake_embedder.name, fake_embedder.dim)
@@ -44,10 +49,18 @@ def test_two_sessions_upload_while_others_search(tmp_path, fake_embedder):
     failures: list[BaseException] = []
     done = threading.Event()
 
+    jobs = Jobs(settings.data_dir)
+    workers = [
+        start_worker(jobs, store, fake_embedder, Indexing(320, 48, 16, 50, Reader(ocr=None)))
+        for _ in range(2)
+    ]
+
     def upload(paths: list[Path]) -> None:
         try:
             for path in paths:
-                ingest_upload(path.name, path.read_bytes(), settings, retriever)
+                queue_upload(path.name, path.read_bytes(), settings, jobs, "general")
+            while jobs.pending():
+                time.sleep(0.1)
         except BaseException as exc:
             failures.append(exc)
 
@@ -70,6 +83,8 @@ def test_two_sessions_upload_while_others_search(tmp_path, fake_embedder):
         thread.join(timeout=600)
     done.set()
     reader.join(timeout=600)
+    for stop in workers:
+        stop.set()
     assert failures == []
     assert {d.name for d in store.documents()} == {p.name for p in docs}
     assert store.indexes().vectors.ntotal == len(store.chunks())

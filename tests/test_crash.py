@@ -118,19 +118,36 @@ def test_killed_at_random_times(tmp_path):
     assert {d.name for d in assert_whole(data_dir).documents()} == {p.name for p in paths}
 
 
-# The app's ingestion path (ui.upload.ingest_upload, what an upload in the browser runs), in a
-# process of its own so that it can be killed like a crashed app server.
+# The app's ingestion path (what an upload in the browser runs: ui.upload.queue_upload, then the
+# worker thread the app starts once per server process), in a process of its own so that it can
+# be killed like a crashed app server. Prints each file once its job is done.
 APP_DRIVER = """
-import sys
+import sys, time
 from pathlib import Path
+from ingest.indexer import indexing_from, start_worker
+from ingest.jobs import DONE, OPEN, Jobs
 from ingest.settings import load_settings
 from rag.retrieve import open_retriever
-from ui.upload import ingest_upload
+from ui.upload import queue_upload
 settings = load_settings()
 retriever = open_retriever(settings)
-for name in sys.argv[1:]:
-    added = ingest_upload(Path(name).name, Path(name).read_bytes(), settings, retriever)
-    print("added", added.document.name, flush=True)
+jobs = Jobs(settings.data_dir, settings.job_lease_s)
+paths = [Path(name) for name in sys.argv[1:]]
+queued = [queue_upload(p.name, p.read_bytes(), settings, jobs, "general")[0] for p in paths]
+stop = start_worker(jobs, retriever.store, retriever.embedder, indexing_from(settings))
+waiting = {job.id for job in queued}
+while waiting:
+    for job_id in sorted(waiting):
+        job = jobs.get(job_id)
+        if job is None or job.state not in OPEN:
+            waiting.discard(job_id)
+            if job is not None and job.state == DONE:
+                print("added", job.file, flush=True)
+            else:
+                print("failed", job_id, job and job.error, file=sys.stderr, flush=True)
+                sys.exit(1)
+    time.sleep(0.1)
+stop.set()
 """
 
 

@@ -2,6 +2,7 @@
 The page only lays out and calls the library (ingest/, rag/)."""
 
 import re
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,9 @@ import streamlit as st
 
 from ingest import audit
 from ingest.conversations import Conversations
-from ingest.errors import IngestError, ModelMismatch, PasswordRequired, StorageError
+from ingest.errors import IngestError, ModelMismatch, StorageError
+from ingest.indexer import indexing_from, start_worker
+from ingest.jobs import Jobs
 from ingest.limits import check_upload_size
 from ingest.load import SUPPORTED, UnsupportedType
 from ingest.records import Document
@@ -24,9 +27,11 @@ from ui.auth import sign_out, signed_in
 from ui.drawing import draw_page
 from ui.evidence import highlight
 from ui.i18n import STRINGS, default_language
+from ui.jobs_view import jobs_panel
+from ui.labels import doc_labels, size_text
 from ui.places import source_label
 from ui.render import answer_html, escape
-from ui.upload import ingest_upload
+from ui.upload import digest, queue_upload
 
 
 @st.cache_resource
@@ -34,6 +39,17 @@ def resources() -> tuple[Settings, Retriever, ChatModel | None]:
     """One library, retriever and LLM client per server process, shared by all browser sessions."""
     settings = load_settings()
     return settings, open_retriever(settings), make_llm(settings)
+
+
+@st.cache_resource(on_release=lambda queue: queue[1].set())
+def job_queue() -> tuple[Jobs, threading.Event]:
+    """The library's job queue, and one indexing worker per server process (it outlives every
+    browser session; RAG_APP_WORKER=false when `python -m ingest worker` runs apart)."""
+    settings, retriever, _ = resources()
+    jobs = Jobs(settings.data_dir, settings.job_lease_s)
+    if not settings.app_worker:
+        return jobs, threading.Event()
+    return jobs, start_worker(jobs, retriever.store, retriever.embedder, indexing_from(settings))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -88,9 +104,7 @@ def choose_collection(T: dict[str, str], settings: Settings, visible: list[str] 
     return st.selectbox(T["collection"], sorted(visible), key="collection")
 
 
-def upload_section(
-    T: dict[str, str], settings: Settings, retriever: Retriever, visible: list[str] | None
-) -> None:
+def upload_section(T: dict[str, str], settings: Settings, jobs: Jobs, visible: list[str] | None) -> None:
     limit = T["limit"].format(
         mb=f"{settings.max_file_mb:g}", total=f"{settings.max_upload_mb:g}", pages=settings.max_pages
     )
@@ -98,86 +112,49 @@ def upload_section(
     if not collection:
         return
     files = st.file_uploader(  # a new key after a deletion empties the box and its results
-        T["upload"], type=None, accept_multiple_files=True, help=limit,  # types: checked by add_one
+        T["upload"], type=None, accept_multiple_files=True, help=limit,  # types: checked by queue_upload
         key=f"uploader-{st.session_state.get('upload_round', 0)}",
     )  # fmt: skip
     st.caption(limit)
     results: dict[str, tuple[str, str]] = st.session_state.setdefault("uploads", {})
-    fresh = [u for u in files or [] if f"{u.name}:{u.size}" not in results]
+    digests: dict[str, str] = st.session_state.setdefault("upload_digests", {})  # each file hashed once
+    for u in files or []:
+        if u.file_id not in digests:
+            digests[u.file_id] = digest(u.getvalue())
+    keyed = [(f"{collection}:{digests[u.file_id]}", u) for u in files or []]
+    fresh = [(key, u) for key, u in keyed if key not in results]
     try:
-        check_upload_size([u.size for u in fresh], settings.max_upload_mb)
+        check_upload_size([u.size for _, u in fresh], settings.max_upload_mb)
     except IngestError:
-        total = sum(u.size for u in fresh) / 1_000_000
+        total = sum(u.size for _, u in fresh) / 1_000_000
         st.error(T["too_much"].format(size=total, total=f"{settings.max_upload_mb:g}"))
         return
-    for upload in fresh:
-        results[f"{upload.name}:{upload.size}"] = add_one(
-            T, settings, retriever, upload.name, upload.getvalue(), None, collection
-        )
-    if fresh:
-        st.rerun()  # the sidebar's document list was drawn before these were added
-    for upload in files or []:
-        key = f"{upload.name}:{upload.size}"
+    for key, upload in fresh:  # queued at once: indexing never holds up this page
+        results[key] = queue_one(T, settings, jobs, upload.name, upload.getvalue(), collection)
+    for key, _ in keyed:
         kind, message = results[key]
-        if kind == "ok":
-            st.success(message)
-        elif kind == "password":
-            st.warning(message)
-            secret = st.text_input(message, type="password", key=f"password:{key}")
-            if st.button(T["unlock"], key=f"unlock:{key}") and secret:
-                results[key] = add_one(
-                    T, settings, retriever, upload.name, upload.getvalue(), secret, collection
-                )
-                st.rerun()
-        else:
+        if kind == "error":
             st.error(message)
 
 
-def add_one(
-    T: dict[str, str],
-    settings: Settings,
-    retriever: Retriever,
-    name: str,
-    data: bytes,
-    password: str | None,
-    collection: str,
+def queue_one(
+    T: dict[str, str], settings: Settings, jobs: Jobs, name: str, data: bytes, collection: str
 ) -> tuple[str, str]:
-    """Index one file with a progress bar; (kind, message) for the page to show."""
+    """Queue one file; (kind, message) for the page to show ("ok": the job list shows it)."""
     shown = escape(name)
-    bar = st.progress(0.0, text=T["parsing"].format(name=shown))
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=T["embedding"].format(name=shown, done=done, total=total))
-
     try:
-        added = ingest_upload(name, data, settings, retriever, password, progress, collection)
-    except PasswordRequired as exc:
-        return "password", T["password"].format(name=escape(name)) + f" ({escape(str(exc))})"
+        job, new = queue_upload(name, data, settings, jobs, collection)
     except UnsupportedType as exc:
         supported = ", ".join(sorted(SUPPORTED))
-        return "error", T["unsupported"].format(
-            name=escape(name), suffix=escape(exc.suffix), supported=supported
-        )
-    except StorageError as exc:
-        return "error", T["failed"].format(name=escape(name), error=T[f"storage_{exc.kind}"])
-    except IngestError as exc:
-        return "error", T["failed"].format(name=escape(name), error=escape(str(exc)))
-    except Exception as exc:  # one bad file must not stop the others, nor the page
-        return "error", T["failed"].format(name=escape(name), error=escape(f"{type(exc).__name__}: {exc}"))
-    finally:
-        bar.empty()
-    doc = added.document
-    if added.new:
-        detail = f"{doc.name} ({doc.doc_id}) -> {doc.collection}"
-        audit.record(settings.data_dir, user.name, "upload", detail)  # `user`: the page's signed-in user
-    text = T["added" if added.new else "unchanged"].format(
-        name=escape(doc.name), pages=doc.pages, chunks=doc.chunks, lang=doc.lang or "?"
-    )
-    if doc.pages_without_text:
-        text += " · " + T["no_text_pages"].format(pages=", ".join(map(str, doc.pages_without_text)))
-    for warning in added.warnings:
-        text += "  \n" + T["warning"].format(name=escape(doc.name), warning=escape(warning))
-    return "ok", text
+        return "error", T["unsupported"].format(name=shown, suffix=escape(exc.suffix), supported=supported)
+    except StorageError as exc:  # not even the upload could be stored: nothing was queued
+        return "error", T["failed"].format(name=shown, error=T[f"storage_{exc.kind}"])
+    except IngestError:  # over the size limit per file
+        size = len(data) / 1_000_000
+        return "error", T["too_big"].format(name=shown, size=size, mb=f"{settings.max_file_mb:g}")
+    if new:  # `user`: the page's signed-in user
+        audit.record(settings.data_dir, user.name, "upload", f"{job.file} (job {job.id}) -> {collection}")
+    return "ok", T["queued"].format(name=shown)
 
 
 def row(T: dict[str, str], d: Document) -> dict[str, object]:
@@ -189,6 +166,7 @@ def row(T: dict[str, str], d: Document) -> dict[str, object]:
         T["col_added"]: d.added_at.replace("T", " ")[:16],
         T["col_no_text"]: ", ".join(map(str, d.pages_without_text)),
         T["col_collection"]: d.collection,
+        T["col_size"]: size_text(d.size),
     }
 
 
@@ -198,8 +176,8 @@ def library_section(T: dict[str, str], retriever: Retriever, documents: list[Doc
     st.caption(T["documents"].format(count=len(shown)))
     rows = [row(T, d) for d in shown]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    by_id = {d.doc_id: d for d in shown}
-    chosen = st.multiselect(T["delete"], list(by_id), format_func=lambda i: by_id[i].name, key="to_delete")
+    labels = doc_labels(T, shown)  # equal names told apart: the picker acts on document ids
+    chosen = st.multiselect(T["delete"], list(labels), format_func=labels.__getitem__, key="to_delete")
     if chosen and st.button(T["delete"], key="delete"):
         st.session_state["confirm"] = chosen
     pending = st.session_state.get("confirm")
@@ -207,13 +185,16 @@ def library_section(T: dict[str, str], retriever: Retriever, documents: list[Doc
         st.warning(T["confirm_delete"].format(count=len(pending)))
         yes, no = st.columns(2)
         if yes.button(T["yes_delete"], key="yes_delete"):
-            for doc_id in set(pending) & {d.doc_id for d in documents}:  # only what this user sees
-                retriever.store.remove(doc_id)
-                audit.record(retriever.store.data_dir, user.name, "delete", doc_id)
+            visible_ids = {d.doc_id for d in documents}  # only what this user sees
+            removed = 0
+            for doc_id in set(pending) & visible_ids:
+                if retriever.store.remove(doc_id):
+                    removed += 1
+                    audit.record(retriever.store.data_dir, user.name, "delete", doc_id)
             st.session_state.pop("confirm")
             st.session_state["uploads"] = {}
             st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
-            st.session_state["deleted"] = len(pending)
+            st.session_state["deleted"] = removed
             st.rerun()
         if no.button(T["cancel"], key="cancel_delete"):
             st.session_state.pop("confirm")
@@ -229,6 +210,7 @@ def chat_section(
     llm: ChatModel | None,
     doc_ids: list[str] | None,
     user: User,
+    jobs: Jobs,
 ) -> None:
     visible = collections_of(user)
     kept = Conversations(settings.data_dir)
@@ -239,6 +221,8 @@ def chat_section(
             st.markdown(answer_html(message["content"]), unsafe_allow_html=True)
             if message.get("answer"):
                 sources(message["answer"], T, retriever, lang_of)
+            if message.get("indexing"):
+                st.caption(T["still_indexing"].format(count=message["indexing"]))
             if message.get("turn_id"):
                 saved.feedback(T, kept, user, message["turn_id"])
     if not (question := st.chat_input(T["ask"])):
@@ -259,15 +243,27 @@ def chat_section(
         assert final is not None
         placeholder.markdown(answer_html(final.text), unsafe_allow_html=True)
         sources(final, T, retriever, lang_of)
+        indexing = jobs.pending(visible)  # answered from the library as it stands now
+        if indexing:
+            st.caption(T["still_indexing"].format(count=indexing))
         turn_id = saved.try_remember(T, kept, user, question, final)
         if turn_id:
             saved.feedback(T, kept, user, turn_id)
-    messages.append({"role": "assistant", "content": final.text, "answer": final, "turn_id": turn_id})
+    messages.append(
+        {
+            "role": "assistant",
+            "content": final.text,
+            "answer": final,
+            "turn_id": turn_id,
+            "indexing": indexing,
+        }
+    )
 
 
 st.set_page_config(page_title="文档问答 · Document Q&A", page_icon="📄", layout="wide")
 try:
     settings, retriever, llm = resources()
+    jobs = job_queue()[0]
 except ModelMismatch as exc:
     st.error(str(exc))
     st.stop()
@@ -284,8 +280,8 @@ with st.sidebar:
         st.caption(T["signed_in"].format(user=escape(user.name)))
         if st.button(T["logout"], key="logout"):
             sign_out(settings)
-    names = {d.doc_id: d.name for d in documents}
-    selected = st.multiselect(T["filter"], list(names), format_func=lambda i: names[i], key="filter")
+    names = doc_labels(T, documents)
+    selected = st.multiselect(T["filter"], list(names), format_func=names.__getitem__, key="filter")
     saved.new_button(T)
     if llm is None:
         st.caption(T["llm_off"])
@@ -297,13 +293,16 @@ with st.sidebar:
 saved.reopen_from_address(Conversations(settings.data_dir), user)
 chat_tab, library_tab = st.tabs([T["chat"], T["library"]])
 with library_tab:
-    upload_section(T, settings, retriever, visible)
+    upload_section(T, settings, jobs, visible)
+    jobs_panel(T, jobs, visible)
     library_section(T, retriever, retriever.store.documents(visible))
 with chat_tab:
     if visible == []:
         st.info(T["no_access"].format(user=escape(user.name)))
-    elif not documents:
+    elif not documents and not jobs.pending(visible):
         st.info(T["empty_library"])
-    chat_section(T, settings, retriever, llm, selected or None, user)
+    elif not documents:
+        st.info(T["indexing_now"].format(count=jobs.pending(visible)))
+    chat_section(T, settings, retriever, llm, selected or None, user, jobs)
 with st.sidebar:  # after the chat: lists the conversation this run's question started
     saved.sidebar(T, Conversations(settings.data_dir), user)

@@ -1,36 +1,28 @@
-"""An uploaded file into the library: parsed in a child process under the limits in settings,
-stored under its document id, shown under the (cleaned) name the user gave it."""
+"""An uploaded file into the library's job queue: its size checked, its bytes stored under
+DATA/uploads/ and a job added, at once; a worker indexes it (ingest/indexer.py)."""
 
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
+import hashlib
 
+from ingest.jobs import Job, Jobs
 from ingest.limits import check_file_size
 from ingest.load import check_type
-from ingest.names import safe_name
-from ingest.pipeline import Added, add_file
+from ingest.pipeline import storage_errors
 from ingest.settings import Settings
-from ingest.worker import reader_from
-from rag.retrieve import Retriever
 
 
-def ingest_upload(
-    name: str,
-    data: bytes,
-    settings: Settings,
-    retriever: Retriever,
-    password: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    collection: str | None = None,
-) -> Added:
-    """Add one uploaded file to `collection`; raises IngestError with a message for the user."""
+def queue_upload(
+    name: str, data: bytes, settings: Settings, jobs: Jobs, collection: str, password: str | None = None
+) -> tuple[Job, bool]:
+    """Queue one uploaded file for `collection`; (job, False) when the same bytes are already
+    queued or being indexed there. Raises UnsupportedType, IngestError for a file too large,
+    StorageError when the data directory takes no writes."""
     check_type(name)
     check_file_size(len(data), settings.max_file_mb)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{Path(safe_name(name)).suffix.lower()}"  # the name is only shown
-        path.write_bytes(data)
-        return add_file(
-            path, retriever.store, retriever.embedder, settings.chunk_tokens, settings.chunk_overlap,
-            password=password or None, batch_size=settings.embed_batch, progress=progress,
-            name=name, collection=collection or settings.default_collection, reader=reader_from(settings),
-        )  # fmt: skip
+    with storage_errors(settings.data_dir):
+        return jobs.add(name, data, collection, password or None)
+
+
+def digest(data: bytes) -> str:
+    """What tells two uploads apart in a session (with their collection): their bytes, never
+    the name and size (an edited file often keeps both)."""
+    return hashlib.sha256(data).hexdigest()

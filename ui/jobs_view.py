@@ -1,0 +1,103 @@
+"""The Library tab's indexing jobs: every job of the collections the person may see, redrawn
+every few seconds in every browser session, with cancel, retry (with a password) and remove."""
+
+import streamlit as st
+
+from ingest.jobs import CANCELLED, DONE, EMBEDDING, FAILED, OPEN, Job, Jobs
+from ui.render import escape
+
+SHOWN_FINISHED = 20  # finished jobs shown, newest first; open and failed ones always are
+PASSWORD_CODES = ("password", "wrong_password")
+
+
+def error_text(T: dict[str, str], error: dict | None) -> str:
+    """A failed job's reason in the interface language; the stored English one when unknown."""
+    error = error or {}
+    template = T.get(f"err_{error.get('code')}") or T.get(str(error.get("code")))  # storage_full, ...
+    if template is None:
+        return escape(str(error.get("message", "?")))
+    try:
+        return template.format(**{k: escape(str(v)) for k, v in (error.get("params") or {}).items()})
+    except (KeyError, IndexError):  # a reason from a newer version with other parameters
+        return escape(str(error.get("message", "?")))
+
+
+def job_text(T: dict[str, str], job: Job) -> str:
+    name = escape(job.file)
+    if job.state == DONE:
+        note = job.note
+        text = T["added" if note.get("new", True) else "unchanged"].format(
+            name=name,
+            pages=note.get("pages", "?"),
+            chunks=note.get("chunks", "?"),
+            lang=note.get("lang") or "?",
+        )
+        if note.get("no_text"):
+            text += " · " + T["no_text_pages"].format(pages=", ".join(map(str, note["no_text"])))
+        for warning in note.get("warnings", []):
+            text += "  \n" + T["warning"].format(name=name, warning=escape(warning))
+        return text
+    if job.state == FAILED:
+        return T["job_failed"].format(name=name, error=error_text(T, job.error))
+    return T[f"job_{job.state}"].format(name=name, done=job.done, total=job.total)
+
+
+def shown_jobs(jobs: list[Job]) -> tuple[list[Job], int]:
+    """Newest first: every open or failed job, and the latest finished ones; how many are left out."""
+    newest = sorted(jobs, key=lambda job: -job.id)
+    keep = [job for job in newest if job.state in (*OPEN, FAILED)]
+    finished = [job for job in newest if job.state not in (*OPEN, FAILED)]
+    shown = {job.id for job in keep + finished[:SHOWN_FINISHED]}
+    return [job for job in newest if job.id in shown], max(0, len(finished) - SHOWN_FINISHED)
+
+
+@st.fragment(run_every=2)
+def jobs_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
+    """The job list; when a job this session saw running is done, the whole page is redrawn
+    (the document list and the question filter gain the new document)."""
+    listed = jobs.list(visible)
+    was_open: set[int] = st.session_state.setdefault("open_jobs", set())
+    now_open = {job.id for job in listed if job.state in OPEN}
+    st.session_state["open_jobs"] = now_open
+    if was_open - now_open:
+        st.rerun()
+    shown, hidden = shown_jobs(listed)
+    st.markdown(f"**{T['jobs']}**")
+    if not shown:
+        st.caption(T["no_jobs"])
+    for job in shown:
+        job_row(T, jobs, job)
+    if hidden:
+        st.caption(T["job_more"].format(count=hidden))
+
+
+def job_row(T: dict[str, str], jobs: Jobs, job: Job) -> None:
+    text, actions = st.columns([6, 1])
+    with text:
+        message = job_text(T, job)
+        if job.state == DONE:
+            st.success(message)
+        elif job.state == FAILED:
+            st.error(message)
+        elif job.state == CANCELLED:
+            st.caption(message)
+        else:
+            st.info(message)
+            if job.state == EMBEDDING and job.total:
+                st.progress(job.done / job.total)
+    with actions:
+        if job.state in OPEN and st.button(T["job_cancel"], key=f"cancel-job-{job.id}"):
+            jobs.cancel(job.id)
+            st.rerun()
+        if job.state == FAILED and st.button(T["job_retry"], key=f"retry-job-{job.id}"):
+            jobs.retry(job.id)
+            st.rerun()
+        if job.state not in OPEN and st.button(T["job_remove"], key=f"remove-job-{job.id}"):
+            jobs.remove(job.id)
+            st.rerun()
+    if job.state == FAILED and (job.error or {}).get("code") in PASSWORD_CODES:
+        label = T["password"].format(name=escape(job.file))
+        secret = st.text_input(label, type="password", key=f"password-job-{job.id}")
+        if st.button(T["unlock"], key=f"unlock-job-{job.id}") and secret:
+            jobs.retry(job.id, secret)
+            st.rerun()
