@@ -153,6 +153,13 @@ class Conversations:
             out.append(item)
         return out
 
+    def counts(self) -> tuple[int, int]:
+        """How many conversations and questions there are, of all users."""
+        with connected(self.data_dir) as db:
+            conversations = db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+            questions = db.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
+        return int(conversations), int(questions)
+
     def _known(self, user: str, conversation_id: str) -> None:
         if self.get(user, conversation_id) is None:
             raise ValueError(f"{user!r} has no conversation {conversation_id!r}")

@@ -273,6 +273,13 @@ class Store:
             path.unlink(missing_ok=True)
         return True
 
+    def rename_collection(self, old: str, new: str) -> int:
+        """Move every document of collection `old` to `new` (the caller checks `new` is unused)."""
+        with self._writing(check=False):
+            moved = self._db.execute("UPDATE documents SET collection = ? WHERE collection = ?", (new, old))
+            self._db.commit()
+        return moved.rowcount
+
     def replace_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
         """Swap in new vectors for all chunks (re-embedded) and record the current model."""
         with self._writing(check=False):

@@ -23,6 +23,8 @@ from rag.citations import Citation
 from rag.llm import LLM, ChatModel, make_llm, reachable
 from rag.retrieve import Retriever, open_retriever
 from ui import conversations as saved
+from ui.admin import admin_page, is_admin
+from ui.api_tokens import tokens_section
 from ui.auth import sign_out, signed_in
 from ui.drawing import draw_page
 from ui.evidence import highlight
@@ -291,7 +293,11 @@ with st.sidebar:
         st.caption(T["llm_on"].format(model=settings.llm_model))
 
 saved.reopen_from_address(Conversations(settings.data_dir), user)
-chat_tab, library_tab = st.tabs([T["chat"], T["library"]])
+admin = is_admin(user, settings)
+chat_tab, library_tab, *admin_tab = st.tabs([T["chat"], T["library"], *([T["admin"]] if admin else [])])
+if admin_tab:
+    with admin_tab[0]:
+        admin_page(T, settings, retriever.store, user)
 with library_tab:
     upload_section(T, settings, jobs, visible)
     jobs_panel(T, jobs, visible)
@@ -306,3 +312,4 @@ with chat_tab:
     chat_section(T, settings, retriever, llm, selected or None, user, jobs)
 with st.sidebar:  # after the chat: lists the conversation this run's question started
     saved.sidebar(T, Conversations(settings.data_dir), user)
+    tokens_section(T, settings, user)
