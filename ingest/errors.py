@@ -26,3 +26,7 @@ class StorageError(IngestError):
             f"the data directory {data_dir} {what}, then add the file again "
             "(the library is unchanged and searching still works)"
         )
+
+
+class EmbedderUnavailable(IngestError):
+    """The embedding server could not embed; nothing was stored, the file can be added again."""

@@ -1,13 +1,24 @@
 """Open the library a Settings object points at: its embedder and its store."""
 
 from ingest.embed import Embedder, make_embedder
+from ingest.remote_embed import RemoteEmbedder
 from ingest.settings import Settings
 from ingest.store import Store
 
 
+def embedder_of(settings: Settings) -> Embedder:
+    """The served model when settings name a server, the in-process one otherwise."""
+    if settings.embed_base_url:
+        return RemoteEmbedder(
+            settings.embed_base_url, settings.embed_model, settings.embed_api_key,
+            settings.embed_timeout, settings.embed_in_flight,
+        )  # fmt: skip
+    return make_embedder(settings.embed_model, settings.device)
+
+
 def open_library(settings: Settings, check_model: bool = True) -> tuple[Store, Embedder]:
     """The embedder named in settings and the store in the data directory it must match."""
-    embedder = make_embedder(settings.embed_model)
+    embedder = embedder_of(settings)
     if not check_model:
         return Store.unchecked(settings.data_dir, embedder.name, embedder.dim), embedder
     return Store(settings.data_dir, embedder.name, embedder.dim), embedder

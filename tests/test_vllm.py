@@ -3,11 +3,7 @@
 Needs a Python with vLLM: RAG_TEST_VLLM_PYTHON (`make vllm-env` makes .venv-vllm; CI runs it).
 """
 
-import os
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,8 +20,8 @@ from tests.cli import run, run_json
 from tests.fakes import FakeEmbedder
 from tests.recording_proxy import RecordingProxy
 from tests.tiny_qwen import build_tiny_qwen
+from tests.vllm_server import VLLM_PYTHON, vllm_server
 
-VLLM_PYTHON = os.environ.get("RAG_TEST_VLLM_PYTHON", "")
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.vllm,
@@ -34,44 +30,13 @@ pytestmark = [
 MODEL = "tiny-qwen"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 600
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"vLLM exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=5) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(2)
-    raise RuntimeError(f"vLLM did not come up in 10 minutes:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def vllm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[subprocess.Popen, int]]:
     model = build_tiny_qwen(tmp_path_factory.mktemp("tiny-qwen"))
-    port, log = free_port(), tmp_path_factory.mktemp("vllm-log") / "vllm.log"
-    command = [
-        VLLM_PYTHON, "-m", "vllm.entrypoints.openai.api_server", "--model", str(model),
-        "--served-model-name", MODEL, "--host", "127.0.0.1", "--port", str(port),
-        "--max-model-len", "2048", "--dtype", "bfloat16",
-    ]  # fmt: skip
-    env = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": "1", "HF_HUB_OFFLINE": "1"}
-    with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        wait_until_up(port, process, log)
-        yield process, port
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    log = tmp_path_factory.mktemp("vllm-log") / "vllm.log"
+    options = ("--served-model-name", MODEL, "--max-model-len", "2048", "--dtype", "bfloat16")
+    with vllm_server(model, log, *options) as server:
+        yield server
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ingest import audit
 from ingest.conversations import Conversations
-from ingest.errors import IngestError, ModelMismatch, StorageError
+from ingest.errors import EmbedderUnavailable, IngestError, ModelMismatch, StorageError
 from ingest.indexer import indexing_from, start_worker
 from ingest.jobs import Jobs
 from ingest.limits import check_upload_size
@@ -266,7 +266,7 @@ st.set_page_config(page_title="文档问答 · Document Q&A", page_icon="📄", 
 try:
     settings, retriever, llm = resources()
     jobs = job_queue()[0]
-except ModelMismatch as exc:
+except (ModelMismatch, EmbedderUnavailable) as exc:  # not cached: a reload tries again
     st.error(str(exc))
     st.stop()
 
