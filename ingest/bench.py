@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.embed import make_embedder
 from ingest.errors import IngestError
+from ingest.library import embedder_of
 from ingest.pipeline import add_file, embed_in_batches
 from ingest.settings import load_settings
 from ingest.store import Store
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def measure(pdfs: list[Path]) -> dict[str, object]:
     settings = load_settings()
-    embedder = make_embedder(settings.embed_model)
+    embedder = embedder_of(settings)
     timings: dict[str, float] = {}
     failed: dict[str, str] = {}
     pages = 0

@@ -15,9 +15,9 @@ import time
 import zlib
 from pathlib import Path
 
-from ingest.embed import make_embedder
 from ingest.embed_cache import CachedEmbedder
 from ingest.errors import IngestError
+from ingest.library import embedder_of
 from ingest.pipeline import add_file
 from ingest.settings import load_settings
 from ingest.store import Store
@@ -75,7 +75,7 @@ def bomb(megabytes: int) -> bytes:
 
 def measure(real: list[Path], per_seed: int, seed: int, cache: Path | None) -> dict[str, object]:
     settings = load_settings()
-    embedder = make_embedder(settings.embed_model)
+    embedder = embedder_of(settings)
     if cache is not None:
         embedder = CachedEmbedder(embedder, cache)
     reader = reader_from(settings)

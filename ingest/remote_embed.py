@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from huggingface_hub import hf_hub_download
 from openai import NotFoundError, OpenAI, OpenAIError
 from tokenizers import Tokenizer
 
@@ -33,8 +34,9 @@ def load_tokenizer(model: str) -> Tokenizer:
     """The served model's tokenizer (a local folder, or the hub id it is served under), so
     chunks are measured in the model's own tokens without torch."""
     folder = Path(model)
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json")) if folder.is_dir() else None
-    tokenizer = tokenizer or Tokenizer.from_pretrained(model)
+    # From the hub cache the model server filled (compose shares it); HF_HUB_OFFLINE is honoured.
+    path = folder / "tokenizer.json" if folder.is_dir() else hf_hub_download(model, "tokenizer.json")
+    tokenizer = Tokenizer.from_file(str(path))
     tokenizer.no_truncation()  # a count, not an input: the server truncates what it embeds
     tokenizer.no_padding()
     return tokenizer

@@ -7,9 +7,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ingest.__main__ import visible_to
-from ingest.embed import make_embedder
 from ingest.embed_cache import CachedEmbedder
 from ingest.errors import ModelMismatch
+from ingest.library import embedder_of
 from ingest.settings import Settings, load_settings
 from rag import bench, bench_answers, latency
 from rag.answer import Answer, ask
@@ -134,7 +134,7 @@ def run_api(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = make_embedder(settings.embed_model)
+    embedder = embedder_of(settings)
     if not args.no_cache:
         embedder = CachedEmbedder(embedder, args.cache)
     modes = list(bench.BENCH_MODES) if args.mode == "all" else [args.mode]
@@ -147,7 +147,7 @@ def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_bench_answers(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = make_embedder(settings.embed_model)
+    embedder = embedder_of(settings)
     if not args.no_cache:
         embedder = CachedEmbedder(embedder, args.cache)
     llm = make_llm(settings)
@@ -165,7 +165,7 @@ def run_bench_latency(args: argparse.Namespace, settings: Settings) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) <= 0:
         raise ValueError(f"--sizes must be positive chunk counts, got {args.sizes!r}")
-    rows = latency.measure(make_embedder(settings.embed_model), sizes, args.queries)
+    rows = latency.measure(embedder_of(settings), sizes, args.queries)
     print(json.dumps({"results": rows}) if args.json else latency.render(rows))
     return 0
 

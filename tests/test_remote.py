@@ -1,7 +1,10 @@
 """The served embedder and reranker against a scripted server: batching, retries, errors, notes."""
 
+import os
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from ingest.store import Store
 from rag.answer import answer
 from rag.rerank import RemoteReranker, RerankerUnavailable, reranker_of
 from rag.retrieve import Retriever
+from tests.cli import ROOT
 from tests.fake_model_server import FakeModelServer
 from tests.fakes import FakeEmbedder
 
@@ -116,3 +120,47 @@ def test_a_failed_reranker_keeps_the_fused_order_and_the_answer_says_so(library,
     assert "reranker was unavailable" in said.note and url in said.note and said.citations
     with pytest.raises(RerankerUnavailable):
         RemoteReranker(url, "tiny").rerank(question, ["a"])
+
+
+BLOCK_TORCH = """
+import sys
+class Blocked:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("torch", "sentence_transformers", "transformers"):
+            raise ImportError(f"{name} is not installed")
+sys.meta_path.insert(0, Blocked())
+"""
+
+
+def test_served_models_need_no_torch(server, tmp_path):
+    """The app image without the `local` extra: ingest and search through the served models."""
+    (tmp_path / "notes.txt").write_text("The library opens at nine o'clock every morning.", encoding="utf-8")
+    script = (
+        BLOCK_TORCH
+        + f"""
+from pathlib import Path
+from ingest.pipeline import add_file
+from ingest.settings import load_settings
+from rag.retrieve import open_retriever
+import rag.answer, rag.llm, ingest.load
+settings = load_settings({{"RAG_DATA_DIR": "{tmp_path / "lib"}", "RAG_EMBED_BASE_URL": "{server.url}",
+    "RAG_EMBED_MODEL": "{MINILM}", "RAG_RERANK_BASE_URL": "{server.url}", "RAG_RERANK_MODEL": "r"}})
+retriever = open_retriever(settings)
+add_file(Path("{tmp_path / "notes.txt"}"), retriever.store, retriever.embedder, 64, 8)
+print(retriever.search("When does the library open?", k=1)[0].doc)
+assert "torch" not in sys.modules
+"""
+    )
+    done = run_python(script)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "notes.txt"
+    assert {r["path"] for r in server.requests} == {"/v1/embeddings", "/v1/rerank"}
+    blocked = run_python(BLOCK_TORCH + f"from ingest.embed import make_embedder; make_embedder('{MINILM}')")
+    assert "sentence_transformers is not installed" in blocked.stderr  # the block does block
+
+
+def run_python(script: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")} | {"PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
