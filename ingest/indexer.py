@@ -66,7 +66,7 @@ def run_job(jobs: Jobs, job: Job, owner: str, store: Store, embedder: Embedder, 
         )  # fmt: skip
         note = {"new": added.new, "pages": added.document.pages, "chunks": added.document.chunks,
                 "lang": added.document.lang, "no_text": added.document.pages_without_text,
-                "warnings": added.warnings}  # fmt: skip
+                "warnings": added.warnings, "worker": owner}  # fmt: skip
         jobs.finish(job.id, owner, added.document.doc_id, note)
     except Stopped:
         log.info("job %s stopped", job.id)
