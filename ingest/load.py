@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.charset import decode_bytes
 from ingest.errors import IngestError
-from ingest.ocr import Tesseract, ocr_pages
+from ingest.ocr import Engine, ocr_pages
 from ingest.pdf import load_pdf
 from ingest.readers.delimited import read_csv
 from ingest.readers.image import read_image
@@ -52,7 +52,7 @@ def load_file(
     path: Path,
     password: str | None = None,
     max_pages: int = 0,
-    ocr: Tesseract | None = None,
+    ocr: Engine | None = None,
     ocr_deadline: float | None = None,
 ) -> Loaded:
     """Pages of `path`; raises IngestError with a message for the user when it cannot. OCR

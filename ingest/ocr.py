@@ -1,23 +1,22 @@
-"""OCR for pages whose text layer is missing or nearly empty: render with PDFium, read with
-tesseract (Simplified and Traditional Chinese and English by default)."""
+"""OCR for the pages ingest/ocr_plan.py picks (no text layer, a stamp over a scan, a garbled
+text layer): render with PDFium, read with the engine chosen (RapidOCR, or tesseract for
+Simplified and Traditional Chinese and English)."""
 
 import io
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pypdfium2
-import pypdfium2.raw as pdfium_c
 
 from ingest.errors import IngestError
+from ingest.ocr_plan import Plan, apply_ocr, plan_page
+from ingest.rapid import RapidOcr
 from ingest.records import Page
 from ingest.textclean import clean_page_text
 
-# A page with an image and fewer visible characters than this is likely text in a picture
-# (a scan with a header line, a screenshot): OCR reads it, and wins when it reads more.
-NEARLY_EMPTY = 40
 MAX_PIXELS = 40_000_000  # a poster-sized page is rendered at a lower resolution
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra"
 
@@ -52,19 +51,46 @@ class Tesseract:
         return done.stdout.decode("utf-8", errors="replace")
 
 
+Engine = Tesseract | RapidOcr
+ENGINES = {"tesseract": Tesseract, "rapidocr": RapidOcr}
+
+
+def engine_request(engine: Engine) -> dict[str, object]:
+    """The engine as JSON for the reader child."""
+    name = next(key for key, kind in ENGINES.items() if isinstance(engine, kind))
+    return {"engine": name, **asdict(engine)}
+
+
+def engine_from(request: dict[str, object]) -> Engine:
+    values = dict(request)
+    return ENGINES[str(values.pop("engine", "tesseract"))](**values)
+
+
+def make_engine(name: str, languages: str, dpi: int) -> Engine | None:
+    """The OCR engine named in settings (RAG_OCR_ENGINE); None when OCR is off."""
+    if not languages.strip() or name == "off":
+        return None
+    if name == "rapidocr":
+        return RapidOcr(dpi)
+    if name == "tesseract":
+        return Tesseract(languages, dpi)
+    raise ValueError(f"RAG_OCR_ENGINE must be rapidocr, tesseract or off, got {name!r}")
+
+
 def ocr_pages(
     path: Path,
     password: str | None,
     pages: list[Page],
-    engine: Tesseract | None,
+    engine: Engine | None,
     deadline: float | None = None,
 ) -> tuple[list[Page], list[str]]:
-    """The pages with OCR text where the text layer is missing or nearly empty, and warnings
-    for the person: with no engine, or past `deadline` (time.monotonic()), the pages left
-    stay without text and the rest of the file is indexed."""
-    wanted = _pages_to_read(path, password, pages)
-    if not wanted:
+    """The pages with OCR text where their plan says so, and warnings for the person: with no
+    engine, or past `deadline` (time.monotonic()), the pages left keep their text layer (or
+    stay without text) and the rest of the file is indexed."""
+    plans = _plans(path, password, pages)
+    if not plans:
         return pages, []
+    wanted = [plan.page for plan in plans]
     listed = ", ".join(str(number) for number in wanted)
     if engine is None:
         return pages, [f"OCR is off (RAG_OCR_LANGUAGES is empty): pages {listed} have no text"]
@@ -80,34 +106,29 @@ def ocr_pages(
                 return result, [
                     f"OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages {left} have no text"
                 ]
-            text = clean_page_text(engine.read(_render(doc[number - 1], engine.dpi)))
-            if _visible(text) > _visible(pages[number - 1].text):
-                result[number - 1] = replace(pages[number - 1], text=text, source="ocr")
+            plan = plans[done]
+            text = clean_page_text(engine.read(render_page(doc[number - 1], engine.dpi)))
+            result[number - 1] = apply_ocr(pages[number - 1], plan, text)
         return result, []
     finally:
         doc.close()
 
 
-def _pages_to_read(path: Path, password: str | None, pages: list[Page]) -> list[int]:
-    """Pages without text, and pages with an image and a nearly empty text layer."""
-    thin = [p.page for p in pages if _visible(p.text) < NEARLY_EMPTY]
-    if not thin or path.suffix.lower() != ".pdf":
+def _plans(path: Path, password: str | None, pages: list[Page]) -> list[Plan]:
+    if path.suffix.lower() != ".pdf":
         return []
     try:
         doc = pypdfium2.PdfDocument(path, password=password or None)
     except pypdfium2.PdfiumError:
         return []  # PDFium cannot render it either: nothing to OCR
     try:
-        return [n for n in thin if n <= len(doc) and (not pages[n - 1].has_text or _has_image(doc[n - 1]))]
+        plans = [plan_page(p, doc[p.page - 1]) for p in pages if p.page <= len(doc)]
+        return [plan for plan in plans if plan is not None]
     finally:
         doc.close()
 
 
-def _has_image(page: pypdfium2.PdfPage) -> bool:
-    return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)), None) is not None
-
-
-def _render(page: pypdfium2.PdfPage, dpi: int) -> bytes:
+def render_page(page: pypdfium2.PdfPage, dpi: int) -> bytes:
     width, height = page.get_size()
     scale = dpi / 72
     pixels = width * height * scale * scale
@@ -117,7 +138,3 @@ def _render(page: pypdfium2.PdfPage, dpi: int) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
-
-
-def _visible(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())

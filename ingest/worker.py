@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ingest.errors import IngestError, PasswordRequired
 from ingest.load import Loaded, load_file
-from ingest.ocr import Tesseract
+from ingest.ocr import Engine, engine_from, engine_request, make_engine
 from ingest.records import Page
-from ingest.settings import DEFAULT_OCR_LANGUAGES, Settings
+from ingest.settings import DEFAULT_OCR_ENGINE, DEFAULT_OCR_LANGUAGES, Settings
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,9 @@ class Reader:
     timeout_s: float = 300.0
     memory_mb: int = 2048
     max_pages: int = 2000
-    ocr: Tesseract | None = field(default_factory=lambda: Tesseract(DEFAULT_OCR_LANGUAGES))
+    ocr: Engine | None = field(
+        default_factory=lambda: make_engine(DEFAULT_OCR_ENGINE, DEFAULT_OCR_LANGUAGES, 300)
+    )
     index_timeout_s: float = 1800.0
 
     def __post_init__(self) -> None:
@@ -43,7 +45,7 @@ class Reader:
             "password": password,
             "max_pages": self.max_pages,
             "memory_mb": self.memory_mb,
-            "ocr": asdict(self.ocr) if self.ocr else None,
+            "ocr": engine_request(self.ocr) if self.ocr else None,
             # OCR stops early enough to hand back what it read: a long scan is indexed in part
             # rather than lost to the time limit.
             "ocr_seconds": self.timeout_s * 0.8,
@@ -84,7 +86,7 @@ class Reader:
 
 def reader_from(settings: Settings) -> Reader:
     """The reader the settings describe (RAG_PARSE_*, RAG_MAX_PAGES, RAG_OCR_*)."""
-    ocr = Tesseract(settings.ocr_languages, settings.ocr_dpi) if settings.ocr_languages.strip() else None
+    ocr = make_engine(settings.ocr_engine, settings.ocr_languages, settings.ocr_dpi)
     return Reader(
         settings.parse_timeout_s, settings.parse_memory_mb, settings.max_pages, ocr, settings.index_timeout_s
     )
@@ -94,7 +96,7 @@ def serve(request: dict) -> dict:
     """The child's side: one request in, one answer out (errors become answers too)."""
     limit = int(request["memory_mb"]) << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    ocr = Tesseract(**request["ocr"]) if request["ocr"] else None
+    ocr = engine_from(request["ocr"]) if request["ocr"] else None
     deadline = time.monotonic() + float(request["ocr_seconds"])
     try:
         loaded = load_file(Path(request["path"]), request["password"], request["max_pages"], ocr, deadline)

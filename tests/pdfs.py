@@ -4,7 +4,7 @@ import subprocess
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import EncryptionMethod
+from fpdf.enums import EncryptionMethod, TextMode
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.bench_hostile import bomb
@@ -77,4 +77,42 @@ def make_scanned_pdf(path: Path, pages: list[str], header: str = "") -> Path:
 def make_bomb_pdf(path: Path, megabytes: int) -> Path:
     """A decompression bomb: a small PDF whose page inflates to `megabytes` MB."""
     path.write_bytes(bomb(megabytes))
+    return path
+
+
+def page_scan(text: str, size: int = 36) -> Image.Image:
+    """A whole A4 page scanned at 150 dpi: black text from the top, white below."""
+    font = ImageFont.truetype(str(cjk_font()), size)
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(text.split("\n")):
+        draw.text((90, 160 + i * int(size * 1.7)), line, font=font, fill=0)
+    return image
+
+
+def make_stamped_scan(path: Path, pages: list[str], stamp: str) -> Path:
+    """Scanned pages each under a one-line text stamp ("... Page 1 of 2"), as courts file them."""
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(cjk_font()))
+    pdf.set_font("cjk", size=9)
+    for number, text in enumerate(pages, 1):
+        pdf.add_page()
+        pdf.image(page_scan(text), x=0, y=0, w=210, h=297)
+        pdf.set_xy(10, 5)
+        pdf.cell(0, 5, stamp.format(page=number, pages=len(pages)))
+    pdf.output(str(path))
+    return path
+
+
+def make_scan_with_layer(path: Path, shown: str, layer: str) -> Path:
+    """A scanned page with an invisible text layer saying `layer` (an old OCR's reading)."""
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(cjk_font()))
+    pdf.set_font("cjk", size=11)
+    pdf.add_page()
+    pdf.image(page_scan(shown), x=0, y=0, w=210, h=297)
+    pdf.text_mode = TextMode.INVISIBLE
+    pdf.set_xy(15, 25)
+    pdf.multi_cell(0, 8, layer)
+    pdf.output(str(path))
     return path

@@ -60,7 +60,10 @@ def test_without_an_ocr_engine_the_rest_is_indexed_and_the_user_told(tmp_path):
     scanned = make_scanned_pdf(tmp_path / "scan.pdf", SCANNED[:1])
     text = make_pdf(tmp_path / "text.pdf", ["黄河是中国第二长的河流。"])
     data_dir = tmp_path / "lib"
-    done = run("ingest", "add", str(text), str(scanned), data_dir=data_dir, PATH="/nonexistent")
+    done = run(
+        "ingest", "add", str(text), str(scanned), data_dir=data_dir, PATH="/nonexistent",
+        RAG_OCR_ENGINE="tesseract",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "tesseract is not installed" in done.stderr and "pages 1 have no text" in done.stderr
     names = [d["name"] for d in run_json("ingest", "list", data_dir=data_dir)["documents"]]
