@@ -47,11 +47,15 @@ unit: $(VENV)/.installed
 
 BENCH_SETS := xquad_zh2zh xquad_en2en xquad_zh2en xquad_en2zh xquad_mixed cmrc2018_dev drcd_dev
 DATA := $(SHARED)/data/bench
+FORMAT_FILES ?= /tmp/docqa-format-files  # generated Word, PowerPoint, Excel, CSV, web files (and hostile ones)
 
 # Passage embeddings are cached in ~/.cache/docqa: the first run embeds everything (about an
 # hour on 2 cores), later runs only re-chunk and re-search.
 bench: $(VENV)/.installed
 	$(PY) -m ingest.bench $(SHARED)/pdfs
+	$(PY) -m tests.office $(FORMAT_FILES)
+	$(PY) -m ingest.bench_formats $(SHARED)/pdfs $(FORMAT_FILES)
+	$(PY) -m ingest.bench_ocr $(SHARED)/pdfs
 	$(PY) -m ingest.bench_hostile $(SHARED)/pdfs
 	@if [ -d $(DATA) ]; then \
 	  $(PY) -m rag bench retrieval $(addprefix $(DATA)/,$(BENCH_SETS)) && \

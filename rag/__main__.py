@@ -83,12 +83,12 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
     collections = visible_to(args.user, settings)
     hits = open_retriever(settings).search(args.query, args.k, args.mode, collections=collections)
     if args.json:
-        fields = ("doc_id", "doc", "page", "text", "score", "lang", "chunk_id")
+        fields = ("doc_id", "doc", "page", "place", "text", "score", "lang", "chunk_id")
         rows = [{key: value for key, value in asdict(h).items() if key in fields} for h in hits]
         print(json.dumps({"hits": rows}, ensure_ascii=False))
         return 0
     for n, h in enumerate(hits, 1):
-        print(f"[{n}] {h.doc}, p. {h.page}  ({h.score:.3f})\n    {h.text[:300]}")
+        print(f"[{n}] {h.doc}, {h.place or f'p. {h.page}'}  ({h.score:.3f})\n    {h.text[:300]}")
     if not hits:
         print("no passages: the library is empty (python -m ingest add PATH)")
     return 0
@@ -105,7 +105,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
             print(event, end="", flush=True)
     assert final is not None
     if args.json:
-        fields = ("n", "doc_id", "doc", "page", "text", "start", "end", "cited")
+        fields = ("n", "doc_id", "doc", "page", "place", "text", "start", "end", "cited")
         citations = [{key: getattr(c, key) for key in fields} for c in final.citations]
         out = {
             "answer": final.text, "language": final.language, "mode": final.mode, "citations": citations,
@@ -119,7 +119,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"\n({final.note})")
     for c in final.citations:
         if c.cited:
-            print(f"[{c.n}] {c.doc}, p. {c.page}: {c.text[:160]}")
+            print(f"[{c.n}] {c.doc}, {c.place or f'p. {c.page}'}: {c.text[:160]}")
     return 0
 
 

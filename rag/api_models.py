@@ -46,12 +46,12 @@ def citation_json(c: Citation) -> dict[str, Any]:
     """One source of an answer; `n` is the number of its [n] marker in the text."""
     return {
         "n": c.n, "doc_id": c.doc_id, "doc": c.doc, "page": c.page, "page_end": c.page_end,
-        "text": c.text, "cited": c.cited,
+        "place": c.place, "text": c.text, "cited": c.cited,
     }  # fmt: skip
 
 
 def hit_json(h: Hit) -> dict[str, Any]:
     return {
-        "doc_id": h.doc_id, "doc": h.doc, "page": h.page, "page_end": h.page_end, "text": h.text,
-        "score": round(h.score, 6), "lang": h.lang,
+        "doc_id": h.doc_id, "doc": h.doc, "page": h.page, "page_end": h.page_end, "place": h.place,
+        "text": h.text, "score": round(h.score, 6), "lang": h.lang,
     }  # fmt: skip

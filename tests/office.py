@@ -136,3 +136,26 @@ def huge_sheet_xlsx(path: Path, rows: int, columns: int = 30) -> Path:
         sheet.append([r * columns + c for c in range(columns)])
     book.save(str(path))
     return path
+
+
+def make_corpus(folder: Path) -> list[Path]:
+    """Files of every non-PDF format for `make bench`: small and larger ones, and hostile ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ledger: list[list[object]] = [["Item", "Amount", "Note"]]
+    ledger += [[f"Item {i}", i * 1.5, "备注"] for i in range(20_000)]
+    made = [
+        make_docx(folder / "report.docx"), make_pptx(folder / "deck.pptx"), make_xlsx(folder / "book.xlsx"),
+        make_xlsx(folder / "ledger.xlsx", extra_rows=20_000), make_csv(folder / "income.csv"),
+        make_csv(folder / "ledger.csv", ledger), make_html(folder / "page.html"),
+        zip_bomb_docx(folder / "zip-bomb.docx"), entity_bomb_xlsx(folder / "billion-laughs.xlsx"),
+        huge_sheet_xlsx(folder / "huge-sheet.xlsx", 110_000),
+    ]  # fmt: skip
+    for scratch in folder.glob("*-source.*"):
+        scratch.unlink()
+    return made
+
+
+if __name__ == "__main__":
+    import sys
+
+    make_corpus(Path(sys.argv[1]))
