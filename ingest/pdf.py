@@ -10,6 +10,7 @@ import pypdfium2
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from ingest.errors import IngestError, PasswordRequired
+from ingest.pdf_rows import mark_rows, table_rows
 from ingest.records import Page
 from ingest.textclean import clean_page_text
 
@@ -31,7 +32,7 @@ def load_pdf(path: Path, password: str | None = None, max_pages: int = 0) -> lis
     if max_pages and (count := page_count(path, password)) > max_pages:
         raise IngestError(f"{count} pages is over the limit of {max_pages} pages per file (RAG_MAX_PAGES)")
     first = _read_pypdf(path, password)
-    second = _read_pdfium(path, password)
+    second, rows = _read_pdfium(path, password)
     if first is None and second is None:
         raise IngestError("the PDF is damaged and no reader could open it")
     count = max(len(first or []), len(second or []))
@@ -40,7 +41,8 @@ def load_pdf(path: Path, password: str | None = None, max_pages: int = 0) -> lis
         a = first[number - 1] if first and number <= len(first) else ""
         b = second[number - 1] if second and number <= len(second) else ""
         text, source = choose_text(a, b)
-        pages.append(Page(page=number, text=clean_page_text(text), source=source))
+        found = rows[number - 1] if number <= len(rows) else {}
+        pages.append(Page(page=number, text=mark_rows(clean_page_text(text), found), source=source))
     return pages
 
 
@@ -124,16 +126,18 @@ def _page_text(page: pypdf.PageObject) -> str:
         return ""
 
 
-def _read_pdfium(path: Path, password: str | None) -> list[str] | None:
+def _read_pdfium(path: Path, password: str | None) -> tuple[list[str] | None, list[dict[str, str]]]:
+    """PDFium's text of each page, and the table rows its character boxes show."""
     try:
         doc = pypdfium2.PdfDocument(path, password=password or None)
     except pypdfium2.PdfiumError:
-        return None
+        return None, []
     try:
-        texts = []
+        texts, rows = [], []
         for index in range(len(doc)):
             textpage = doc[index].get_textpage()
             texts.append(textpage.get_text_range())
-        return texts
+            rows.append(table_rows(textpage, texts[-1]))
+        return texts, rows
     finally:
         doc.close()

@@ -18,8 +18,8 @@ class RapidOcr:
         """Why this engine cannot run here, or '' when it can."""
         try:
             import rapidocr_onnxruntime  # noqa: F401  (a heavy import: only checked, used in the child)
-        except ImportError:
-            return f"the OCR engine RapidOCR is not installed ({INSTALL})"
+        except ImportError as exc:  # not installed, or OpenCV without its system libraries (libGL)
+            return f"the OCR engine RapidOCR cannot be loaded ({exc}; {INSTALL})"
         return ""
 
     def read(self, png: bytes) -> str:

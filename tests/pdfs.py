@@ -3,7 +3,7 @@
 import subprocess
 from pathlib import Path
 
-from fpdf import FPDF
+from fpdf import FPDF, FontFace
 from fpdf.enums import EncryptionMethod, TextMode
 from PIL import Image, ImageDraw, ImageFont
 
@@ -114,5 +114,25 @@ def make_scan_with_layer(path: Path, shown: str, layer: str) -> Path:
     pdf.text_mode = TextMode.INVISIBLE
     pdf.set_xy(15, 25)
     pdf.multi_cell(0, 8, layer)
+    pdf.output(str(path))
+    return path
+
+
+def make_table_pdf(path: Path, intro: str, rows: list[list[str]]) -> Path:
+    """A page with a paragraph and a ruled table drawn as text (a financial statement)."""
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(cjk_font()))
+    pdf.set_font("cjk", size=10)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, intro)
+    pdf.ln(4)
+    plain = FontFace(emphasis="")  # the CJK font has no bold face
+    with pdf.table(
+        col_widths=(70, 35, 35), text_align=("LEFT", "RIGHT", "RIGHT"), headings_style=plain
+    ) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
     pdf.output(str(path))
     return path

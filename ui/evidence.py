@@ -56,7 +56,7 @@ def passage_boxes(pdf_page: pypdfium2.PdfPage, passage: str) -> list[tuple[float
     text = textpage.get_text_range()
     visible = [i for i, ch in enumerate(text) if not ch.isspace()]
     squeezed = "".join(text[i] for i in visible)
-    wanted = "".join(passage.split())
+    wanted = "".join(passage.replace(" | ", " ").split())  # table rows: ingest/pdf_rows.py adds the bars
     if not wanted or not squeezed:
         return []
     start = squeezed.find(wanted)
