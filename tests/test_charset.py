@@ -1,10 +1,13 @@
 """Text files in the encodings Chinese and Western users save them in come out as written;
 bidi controls never reach the library's text."""
 
+import random
+
 import pytest
 
 from ingest.charset import decode_bytes
 from ingest.errors import IngestError
+from ingest.hostile_texts import expected_text, huge_page_pdf, texts
 from ingest.load import load_file
 from ingest.textclean import clean_page_text
 
@@ -49,3 +52,13 @@ def test_bidi_controls_are_removed_from_document_text(tmp_path):
     assert not any(
         ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
     )
+
+
+def test_the_benchs_hostile_texts_are_stored_as_written_and_its_huge_page_reads(tmp_path):
+    for name, data, text in texts(random.Random(1)):
+        if text is not None:
+            (tmp_path / name).write_bytes(data)
+            assert load_file(tmp_path / name).pages[0].text == expected_text(text), name
+    (tmp_path / "huge.pdf").write_bytes(huge_page_pdf())
+    pages = load_file(tmp_path / "huge.pdf").pages
+    assert len(pages) == 1 and "line 1999 of a very large page" in pages[0].text
