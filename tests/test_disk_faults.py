@@ -4,6 +4,7 @@ import errno
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 import rag.dense
 from ingest.atomic import write_atomic
 from ingest.errors import StorageError
+from ingest.jobs import Jobs
 from ingest.pipeline import add_file
 from ingest.store import Store
 from ingest.worker import Reader
@@ -154,8 +156,13 @@ def test_the_app_says_in_chinese_that_the_disk_is_full(tmp_path, monkeypatch):
     app = app.sidebar.radio[0].set_value("中文").run()
     monkeypatch.setattr(Store, "_commit", full_disk)
     app = app.file_uploader[0].upload("笔记.txt", "长江是中国最长的河流。".encode(), "text/plain").run()
+    jobs = Jobs(tmp_path / "lib")
+    deadline = time.monotonic() + 240
+    while jobs.pending() and time.monotonic() < deadline:  # the app's worker indexes it
+        time.sleep(0.3)
+    app = app.run()
     assert not app.exception
-    errors = [ESCAPED.sub(r"\1", e.value) for e in app.error]
-    assert any("数据目录已满" in e for e in errors), errors
+    shown = [ESCAPED.sub(r"\1", e.value) for e in [*app.error, *app.markdown, *app.warning]]
+    assert any("数据目录已满" in e for e in shown), shown
     assert leftovers(tmp_path / "lib") == [] and not list((tmp_path / "lib").glob("files/*"))
     shutil.rmtree(tmp_path / "lib")

@@ -25,7 +25,7 @@ class SlowEmbedder(FakeEmbedder):
     """Counts tokens slowly, as a slow tokenizer on a huge text would."""
 
     def count_tokens(self, text: str) -> int:
-        time.sleep(0.01)
+        time.sleep(0.05)
         return count_tokens(text)
 
 
@@ -35,7 +35,7 @@ def test_splitting_stops_at_the_deadline():
     start = time.monotonic()
     with pytest.raises(IngestError, match=r"splitting .* longer than 0 s"):
         split_pages([Page(1, text, "text")], "doc", SlowEmbedder().count_tokens, 64, 8, deadline)
-    assert time.monotonic() - start < 5  # 5,000 words at 10 ms each would take 50 s
+    assert time.monotonic() - start < 30  # 5,000 words at 50 ms each would take 250 s
 
 
 def test_embedding_stops_at_the_deadline():

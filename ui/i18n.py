@@ -52,6 +52,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "请管理员清理磁盘空间后重新上传。",
         "storage_read_only": "服务器的数据目录是只读的，无法添加文件。文档库没有变化，仍可正常提问；"
         "请联系管理员。",
+        "err_disk_full": "服务器的数据目录已满，文件未能保存。文档库没有变化，仍可正常提问；"
+        "请管理员清理磁盘空间后重试。",
+        "err_read_only": "服务器的数据目录是只读的，无法添加文件。文档库没有变化，仍可正常提问；"
+        "请联系管理员。",
         "collection": "上传到知识库",
         "no_collection": "你还没有任何知识库的权限，无法上传：请联系管理员。",
         "login": "登录",
@@ -157,6 +161,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "unchanged and questions still work; ask an admin to free disk space, then upload again.",
         "storage_read_only": "The server's data directory is read-only, so files cannot be added. The "
         "library is unchanged and questions still work; ask an admin.",
+        "err_disk_full": "The server's data directory is full, so the file was not stored. The library is "
+        "unchanged and questions still work; ask an admin to free disk space, then retry.",
+        "err_read_only": "The server's data directory is read-only, so files cannot be added. The library "
+        "is unchanged and questions still work; ask an admin.",
         "collection": "Add to collection",
         "no_collection": "You are not a member of any collection yet, so you cannot upload: ask an admin.",
         "login": "Sign in",
