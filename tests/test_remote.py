@@ -164,3 +164,26 @@ def run_python(script: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT
     )
+
+
+def test_local_models_run_where_torch_puts_them_unless_rag_device_says(monkeypatch):
+    """The in-process models get no device (torch's choice: a GPU when there is one) or RAG_DEVICE."""
+    import sentence_transformers
+
+    asked: list[object] = []
+
+    class Recorded:
+        def __init__(self, model: str, device: object = "unset") -> None:
+            asked.append(device)
+            raise RuntimeError("recorded")
+
+    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", Recorded)
+    monkeypatch.setattr(sentence_transformers, "CrossEncoder", Recorded)
+    for device in ("", "cuda:1"):
+        settings = load_settings(
+            {"RAG_EMBED_MODEL": "some/model", "RAG_RERANK_MODEL": "r", "RAG_DEVICE": device}
+        )
+        for make in (embedder_of, reranker_of):
+            with pytest.raises(RuntimeError, match="recorded"):
+                make(settings)
+    assert asked == [None, None, "cuda:1", "cuda:1"]
