@@ -78,6 +78,12 @@ def test_sign_in_sets_a_cookie_and_locks_out_guessers(tmp_path: Path):
         assert status == 303 and "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=" in cookie
         value = cookie.split(";")[0]
         assert websocket_opens(url, value) and not websocket_opens(url)
+        xsrf = {"X-Xsrftoken": "t", "Cookie": "_streamlit_xsrf=t"}
+        upload = urllib.request.Request(f"{url}/_stcore/upload_file/a-session/a-file", b"x" * 1000, xsrf)
+        upload.method = "PUT"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(upload, timeout=30)  # uploads before sign-in reach nothing
+        assert refused.value.code == 403 and refused.value.read() == b"sign in first"
         assert not websocket_opens(url, "docqa_session=" + value.split("=", 1)[1][:-3] + "abc")  # forged
         Users(data_dir / "users.json").end_sessions("bob")  # what signing out does
         assert not websocket_opens(url, value)

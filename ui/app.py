@@ -244,22 +244,24 @@ def chat_section(
                 placeholder.markdown(answer_html(streamed + " ▌"), unsafe_allow_html=True)
         assert final is not None
         placeholder.markdown(answer_html(final.text), unsafe_allow_html=True)
-        sources(final, T, retriever, lang_of)
         indexing = jobs.pending(visible)  # answered from the library as it stands now
+        # Kept before the sources are drawn (page images take a moment): a question asked
+        # meanwhile ends this run, and the answer must not be lost with it.
+        turn_id = saved.try_remember(T, kept, user, question, final)
+        messages.append(
+            {
+                "role": "assistant",
+                "content": final.text,
+                "answer": final,
+                "turn_id": turn_id,
+                "indexing": indexing,
+            }
+        )
+        sources(final, T, retriever, lang_of)
         if indexing:
             st.caption(T["still_indexing"].format(count=indexing))
-        turn_id = saved.try_remember(T, kept, user, question, final)
         if turn_id:
             saved.feedback(T, kept, user, turn_id)
-    messages.append(
-        {
-            "role": "assistant",
-            "content": final.text,
-            "answer": final,
-            "turn_id": turn_id,
-            "indexing": indexing,
-        }
-    )
 
 
 st.set_page_config(page_title="文档问答 · Document Q&A", page_icon="📄", layout="wide")
