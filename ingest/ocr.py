@@ -6,7 +6,7 @@ import io
 import shutil
 import subprocess
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pypdfium2
@@ -17,6 +17,7 @@ from ingest.rapid import RapidOcr
 from ingest.records import Page
 from ingest.textclean import clean_page_text
 
+TEXT_LAYER_KEPT = "the text layer reads as plausible text and is not a stamp over a scan: no OCR"
 MAX_PIXELS = 40_000_000  # a poster-sized page is rendered at a lower resolution
 INSTALL = "apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra"
 
@@ -88,9 +89,10 @@ def ocr_pages(
     engine, or past `deadline` (time.monotonic()), the pages left keep their text layer (or
     stay without text) and the rest of the file is indexed."""
     plans = _plans(path, password, pages)
+    wanted = [plan.page for plan in plans]
+    pages = [page if page.page in wanted else replace(page, why=TEXT_LAYER_KEPT) for page in pages]
     if not plans:
         return pages, []
-    wanted = [plan.page for plan in plans]
     listed = ", ".join(str(number) for number in wanted)
     if engine is None:
         return pages, [f"OCR is off (RAG_OCR_LANGUAGES is empty): pages {listed} have no text"]

@@ -110,7 +110,8 @@ def serve(request: dict) -> dict:
     except RecursionError:
         return {"error": "the file is nested too deeply to read (damaged or hostile)"}
     except Exception as exc:  # a reader's bug on a damaged file: reported, never a crash
-        return {"error": f"the file could not be read ({type(exc).__name__}: {exc})"[:500]}
+        detail = (str(exc).strip().splitlines() or [""])[-1][-300:]  # a traceback's last line says most
+        return {"error": f"the file could not be read ({type(exc).__name__}: {detail})"}
     return {"pages": [asdict(page) for page in loaded.pages], "warnings": loaded.warnings}
 
 

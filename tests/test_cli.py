@@ -6,6 +6,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from ingest.load import SUPPORTED
 from ingest.store import Store
 from tests.cli import run, run_json
 from tests.pdfs import make_pdf
@@ -58,7 +59,9 @@ def test_extract_round_trips_text_pages_and_languages(docs, tmp_path):
     assert {(p["lang"], p["source"], p["has_text"]) for p in pages} == {("zh", "pypdf", True)}
     mixed = run_json("ingest", "extract", str(docs / "tea mixed.pdf"), data_dir=tmp_path)["pages"]
     assert mixed[0]["has_text"] and "龙井茶" in mixed[0]["text"] and "Oolong" in mixed[0]["text"]
-    assert mixed[1] == {"page": 2, "text": "", "lang": "", "source": "pypdf", "has_text": False}
+    why = mixed[1].pop("why")
+    assert mixed[1] == {"page": 2, "place": "", "text": "", "lang": "", "source": "pypdf", "has_text": False}
+    assert why.startswith("no text layer")  # OCR was tried on the empty page and read nothing
     assert not (tmp_path / "library.sqlite3").exists()  # extract stores nothing
 
 
@@ -72,7 +75,7 @@ def test_list_shows_every_document(library):
 
 
 def test_search_finds_the_page_in_both_languages(library):
-    keys = {"doc_id", "doc", "page", "text", "score", "lang", "chunk_id"}
+    keys = {"doc_id", "doc", "page", "place", "text", "score", "lang", "chunk_id"}
     hits = run_json("rag", "search", "长江有多长？", "-k", "3", data_dir=library)["hits"]
     assert set(hits[0]) == keys
     assert (hits[0]["doc"], hits[0]["page"], hits[0]["lang"]) == ("星河科技.pdf", 2, "zh")
@@ -116,17 +119,21 @@ def test_bad_files_fail_one_by_one_and_the_rest_ingest(docs, tmp_path):
     (bad / "not-really.pdf").write_text("just some text, not a PDF", encoding="utf-8")
     (bad / "empty.txt").write_bytes(b"")
     (bad / "notes.docx").write_bytes(b"PK\x03\x04")
+    (bad / "setup.exe").write_bytes(b"MZ\x90\x00")
     (bad / "good.md").write_text("# 笔记\n\n有效的文件会照常导入。", encoding="utf-8")
     files = sorted(str(p) for p in bad.iterdir())
     done = run("ingest", "add", *files, data_dir=tmp_path / "lib")
     assert done.returncode == 1
     errors = dict(line.split(": ", 1) for line in done.stderr.splitlines() if line.startswith("failed "))
+    supported = ", ".join(sorted(SUPPORTED))
     assert errors == {
         f"failed {bad / 'locked.pdf'}": "the PDF is encrypted: give its password",
         f"failed {bad / 'truncated.pdf'}": "the PDF is damaged and no reader could open it",
         f"failed {bad / 'not-really.pdf'}": "not a PDF file (no %PDF header)",
         f"failed {bad / 'empty.txt'}": "the file is empty",
-        f"failed {bad / 'notes.docx'}": "unsupported file type '.docx'; supported: .md, .pdf, .txt",
+        f"failed {bad / 'notes.docx'}": "not a .docx file (it is not a ZIP package); it may be damaged "
+        "or renamed",
+        f"failed {bad / 'setup.exe'}": f"unsupported file type '.exe'; supported: {supported}",
     }
     assert "added good.md" in done.stdout
     wrong = run("ingest", "add", str(bad / "locked.pdf"), "--password", "nope", data_dir=tmp_path / "lib")

@@ -7,6 +7,7 @@ import opencc
 import pypdfium2
 import pytest
 
+from ingest.ocr import TEXT_LAYER_KEPT
 from ingest.ocr_plan import Plan, apply_ocr, new_lines, plan_page
 from ingest.pdf import load_pdf
 from ingest.plausible import plausibility
@@ -102,3 +103,12 @@ def test_extract_replaces_a_garbled_text_layer_with_a_better_ocr(tmp_path, engin
     assert page["source"] == "ocr" and "garbled" in page["why"] and "OCR kept" in page["why"]
     text = opencc.OpenCC("t2s").convert(page["text"])  # tesseract may read traditional forms
     assert "预计负债合计" in text and "111,824.05" in text and "预汁" not in text
+
+
+@pytest.mark.integration
+def test_extract_says_why_a_text_layer_was_kept_and_a_good_ocr_layer_is_not_read_again(tmp_path):
+    scan = make_scan_with_layer(tmp_path / "good.pdf", TRUE_SHEET, TRUE_SHEET.replace("\n", " "))
+    text = make_pdf(tmp_path / "text.pdf", ["长江是中国最长的河流。" * 20])
+    for path in (scan, text):
+        page = run_json("ingest", "extract", str(path), data_dir=tmp_path / "lib")["pages"][0]
+        assert page["source"] != "ocr" and page["why"] == TEXT_LAYER_KEPT, page
