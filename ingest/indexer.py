@@ -3,9 +3,13 @@ one job at a time, under the library's single-writer lock. Runs as `python -m in
 or as a thread of the app's server process; any number of them may share a data directory."""
 
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from ingest.embed import Embedder
 from ingest.job_errors import reason, too_big
@@ -111,4 +115,35 @@ def start_worker(jobs: Jobs, store: Store, embedder: Embedder, how: Indexing) ->
         target=work, args=(jobs, store, embedder, how, stop), name="indexer", daemon=True
     )
     thread.start()
+    return stop
+
+
+def start_worker_process(data_dir: Path) -> threading.Event:
+    """`python -m ingest worker` as a child of this process (the app's server), watched by a
+    thread that restarts it if it dies; set the event to stop it. Indexing then never competes
+    with the pages for this interpreter's lock, and the child dies with us (PDEATHSIG)."""
+    stop = threading.Event()
+    command = [
+        sys.executable,
+        "-m",
+        "ingest",
+        "worker",
+        "--data-dir",
+        str(data_dir),
+        "--parent",
+        str(os.getpid()),
+    ]
+
+    def watch() -> None:  # the child's death signal follows this thread, which outlives it
+        while not stop.is_set():
+            child = subprocess.Popen(command)
+            while child.poll() is None:
+                if stop.wait(1.0):
+                    child.terminate()
+                    child.wait(timeout=60)
+                    return
+            log.warning("the indexing worker exited with %s; starting it again", child.returncode)
+            stop.wait(5.0)
+
+    threading.Thread(target=watch, name="indexer-process", daemon=True).start()
     return stop

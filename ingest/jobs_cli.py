@@ -19,6 +19,7 @@ from ingest.load import SUPPORTED
 from ingest.names import collection_name
 from ingest.records import Document
 from ingest.settings import Settings
+from ingest.worker import die_with_parent
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -97,7 +98,9 @@ def describe(doc: Document, new: bool) -> str:
 
 
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
-    """Index queued jobs until SIGTERM or Ctrl-C."""
+    """Index queued jobs until SIGTERM or Ctrl-C (or until the process given by --parent ends)."""
+    if args.parent:
+        die_with_parent(args.parent)
     store, embedder = open_library(settings)
     jobs = Jobs(settings.data_dir, settings.job_lease_s)
     stop = threading.Event()
@@ -156,6 +159,7 @@ def add_commands(
     add.add_argument("--no-wait", action="store_true", help="only queue the files: a worker indexes them")
     add.set_defaults(run=run_add)
     worker = commands.add_parser("worker", help="index queued files until stopped")
+    worker.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # the app server that started it
     worker.set_defaults(run=run_worker)
     listing = commands.add_parser("jobs", help="indexing jobs; cancel, retry or remove one")
     listing.add_argument("action", nargs="?", choices=["cancel", "retry", "remove"])

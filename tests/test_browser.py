@@ -2,6 +2,7 @@
 `streamlit run` on 127.0.0.1. Screenshots go to test-output/browser/."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -43,7 +44,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ]  # fmt: skip
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
     with log.open("w") as out:
-        process = subprocess.Popen(command, env=env(data_dir, RAG_LLM_BASE_URL=""), stdout=out, stderr=out)
+        # small embedding batches: a long file's job moves in many visible steps
+        variables = env(data_dir, RAG_LLM_BASE_URL="", RAG_EMBED_BATCH="4")
+        process = subprocess.Popen(command, env=variables, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -150,3 +153,55 @@ def test_two_sessions_upload_at_once_and_hostile_text_loads_nothing(
     assert first.title() != "pwned"
     hosts = {urllib.parse.urlsplit(url).hostname for url in requested if url.startswith("http")}
     assert hosts == {"127.0.0.1"}, hosts  # nothing was loaded from anywhere else
+
+
+FILLER = "第{i}页：本页介绍仓库管理的第{i}个流程，包括入库登记、定期盘点、出库复核和单据归档的具体步骤。"
+FACT_PAGE, PAGE_COUNT = 23, 150
+FACT = "珠穆朗玛峰是世界最高峰，海拔约8848.86米，位于中国与尼泊尔边境。"
+
+
+def test_ask_while_a_long_pdf_indexes_and_a_second_session_sees_its_progress(
+    server: str, browser: Browser, tmp_path: Path
+):
+    """The upload is queued and indexed in the background: a question asked at once gets a reply
+    (it is not lost), another session sees the job move, and once it is done the answer cites
+    the right page."""
+    pages = [FACT if n == FACT_PAGE else " ".join([FILLER.format(i=n)] * 6) for n in range(1, PAGE_COUNT + 1)]
+    pdf = make_pdf(tmp_path / "年报.pdf", pages)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1800})
+    first = context.new_page()
+    first.goto(server, timeout=300_000, wait_until="commit")  # a loaded machine serves slowly
+    first.get_by_role("tab", name="📚 文档库").click(timeout=300_000)
+    first.locator("input[type=file]").set_input_files(str(pdf))
+    expect(
+        first.get_by_text(re.compile(r"年报\.pdf：(排队等待索引|正在读取|正在向量化|正在写入)")).first
+    ).to_be_visible(timeout=240_000)
+    first.get_by_role("tab", name="💬 问答").click()
+    before = first.get_by_test_id("stChatMessage").count()
+    ask(first, "珠穆朗玛峰有多高？", before // 2)  # at once, while the file is being indexed
+    reply = first.get_by_test_id("stChatMessage").nth(before + 1)
+    expect(reply.get_by_text(re.compile(r"还有 1 个文件正在建立索引"))).to_be_visible(timeout=240_000)
+    reply.screenshot(path=str(OUTPUT / "asked-while-indexing.png"))
+
+    other = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1800}).new_page()
+    other.goto(server, timeout=300_000, wait_until="commit")  # opened after the upload, by someone else
+    other.get_by_role("tab", name="📚 文档库").click(timeout=300_000)
+    expect(
+        other.get_by_text(re.compile(r"年报\.pdf：(排队等待索引|正在读取|正在向量化|正在写入)")).first
+    ).to_be_visible(timeout=300_000)
+    other.screenshot(path=str(OUTPUT / "second-session-progress.png"), full_page=True)
+    # the list redraws itself: the job's end reaches that session without a reload
+    expect(other.get_by_text(f"年报.pdf：{PAGE_COUNT} 页").first).to_be_visible(timeout=900_000)
+
+    first.get_by_role("tab", name="📚 文档库").click()
+    expect(first.get_by_text(f"年报.pdf：{PAGE_COUNT} 页").first).to_be_visible(timeout=120_000)
+    first.get_by_role("tab", name="💬 问答").click()
+    count = first.get_by_test_id("stChatMessage").count()
+    ask(first, "珠穆朗玛峰有多高？", count // 2)
+    answer = first.get_by_test_id("stChatMessage").nth(count + 1)
+    expect(answer.get_by_text(f"[1] 年报.pdf 第 {FACT_PAGE} 页").first).to_be_visible(timeout=60_000)
+    expect(answer.get_by_text("8848.86").first).to_be_visible()
+    assert answer.get_by_text(re.compile("正在建立索引")).count() == 0  # nothing is left to index
+    answer.screenshot(path=str(OUTPUT / "answer-after-indexing.png"))
+    other.context.close()
+    context.close()

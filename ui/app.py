@@ -11,7 +11,7 @@ import streamlit as st
 from ingest import audit
 from ingest.conversations import Conversations
 from ingest.errors import EmbedderUnavailable, IngestError, ModelMismatch, StorageError
-from ingest.indexer import indexing_from, start_worker
+from ingest.indexer import start_worker_process
 from ingest.jobs import Jobs
 from ingest.limits import check_upload_size
 from ingest.load import SUPPORTED, UnsupportedType
@@ -45,13 +45,14 @@ def resources() -> tuple[Settings, Retriever, ChatModel | None]:
 
 @st.cache_resource(on_release=lambda queue: queue[1].set())
 def job_queue() -> tuple[Jobs, threading.Event]:
-    """The library's job queue, and one indexing worker per server process (it outlives every
-    browser session; RAG_APP_WORKER=false when `python -m ingest worker` runs apart)."""
-    settings, retriever, _ = resources()
+    """The library's job queue, and one indexing worker per server process: a child process
+    that outlives every browser session (RAG_APP_WORKER=false when `python -m ingest worker`
+    runs apart)."""
+    settings = resources()[0]
     jobs = Jobs(settings.data_dir, settings.job_lease_s)
     if not settings.app_worker:
         return jobs, threading.Event()
-    return jobs, start_worker(jobs, retriever.store, retriever.embedder, indexing_from(settings))
+    return jobs, start_worker_process(settings.data_dir)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
