@@ -216,3 +216,7 @@ def test_a_question_asked_while_files_index_is_answered_and_others_see_the_job(t
     assert any("1 files are still being indexed" in c for c in texts(app.chat_message[1].caption))
     other = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()  # another session
     assert any("a.pdf: waiting to be indexed" in i for i in texts(other.info))
+    job = Jobs(tmp_path / "lib").list()[0]
+    other = other.button(key=f"cancel-job-{job.id}").click().run()  # cancelled from that session
+    assert Jobs(tmp_path / "lib").get(job.id).state == "cancelled"  # type: ignore[union-attr]
+    assert any("a.pdf: cancelled" in c for c in texts(other.caption))
