@@ -188,3 +188,17 @@ def test_openapi_docs_list_the_endpoints(api):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/v1/chat/completions", "/api/search", "/api/documents", "/api/documents/{doc_id}"} <= set(paths)
+
+
+def test_with_auth_off_the_local_users_token_sees_everything(tmp_path, fake_embedder):
+    data_dir = tmp_path / "lib"
+    store = Store(data_dir, fake_embedder.name, fake_embedder.dim)
+    store.add([prepare("hr", "hr.pdf", 1, [Page(1, HR, "text")], fake_embedder, 40, 8, collection="hr")])
+    local = Tokens(data_dir).create("local")[1]
+    listed = {}
+    for auth_mode in ("off", "password"):  # "local" is no user of the users file
+        settings = load_settings({}, data_dir=data_dir, auth=auth_mode, llm_base_url="")
+        client = TestClient(make_app(settings, Retriever(store, fake_embedder), None))
+        listed[auth_mode] = client.get("/api/documents", headers=auth(local))
+    assert [d["doc_id"] for d in listed["off"].json()["documents"]] == ["hr"]
+    assert listed["password"].status_code == 401
