@@ -101,17 +101,27 @@ def ocr_pages(
         return pages, [f"{reason}: pages {listed} have no text and are not searchable"]
     doc = pypdfium2.PdfDocument(path, password=password or None)
     try:
-        result = list(pages)
+        result, warnings = list(pages), list[str]()
         for done, number in enumerate(wanted):
             if deadline is not None and time.monotonic() > deadline:
                 left = ", ".join(str(n) for n in wanted[done:])
                 return result, [
-                    f"OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages {left} have no text"
+                    *warnings,
+                    f"OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages {left} have no text",
                 ]
             plan = plans[done]
-            text = clean_page_text(engine.read(render_page(doc[number - 1], engine.dpi)))
+            try:
+                text = clean_page_text(engine.read(render_page(doc[number - 1], engine.dpi)))
+            except IngestError:
+                raise
+            except Exception as exc:  # the engine's library failed on this page: the others go on
+                detail = (str(exc).strip().splitlines() or [""])[-1][-200:]
+                warnings.append(
+                    f"OCR failed on page {number} ({type(exc).__name__}: {detail}): its text layer is kept"
+                )
+                continue
             result[number - 1] = apply_ocr(pages[number - 1], plan, text)
-        return result, []
+        return result, warnings
     finally:
         doc.close()
 

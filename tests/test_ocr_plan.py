@@ -7,7 +7,7 @@ import opencc
 import pypdfium2
 import pytest
 
-from ingest.ocr import TEXT_LAYER_KEPT
+from ingest.ocr import TEXT_LAYER_KEPT, ocr_pages
 from ingest.ocr_plan import Plan, apply_ocr, new_lines, plan_page
 from ingest.pdf import load_pdf
 from ingest.plausible import plausibility
@@ -112,3 +112,24 @@ def test_extract_says_why_a_text_layer_was_kept_and_a_good_ocr_layer_is_not_read
     for path in (scan, text):
         page = run_json("ingest", "extract", str(path), data_dir=tmp_path / "lib")["pages"][0]
         assert page["source"] != "ocr" and page["why"] == TEXT_LAYER_KEPT, page
+
+
+class BrokenEngine:
+    """Fails on every page as an OCR library can (out of memory in onnxruntime)."""
+
+    dpi = 72
+
+    def missing(self) -> str:
+        return ""
+
+    def read(self, png: bytes) -> str:
+        raise RuntimeError("Traceback ...\nonnxruntime: Failed to allocate memory")
+
+
+def test_an_engine_failing_on_a_page_keeps_the_page_and_says_so(tmp_path):
+    path = make_stamped_scan(tmp_path / "order.pdf", ORDER[:1], STAMP)
+    pages, warnings = ocr_pages(path, None, load_pdf(path), BrokenEngine())  # type: ignore[arg-type]
+    assert pages[0].text == STAMP.format(page=1, pages=1)
+    assert warnings == [
+        "OCR failed on page 1 (RuntimeError: onnxruntime: Failed to allocate memory): its text layer is kept"
+    ]
