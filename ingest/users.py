@@ -119,6 +119,11 @@ class Users:
                 session_key=secrets.token_hex(16),
             )
 
+    def set_admin(self, name: str, admin: bool) -> None:
+        """Give or take the admin role; the user's sessions go on (the role is read per request)."""
+        with self._editing() as users:
+            users[name] = replace(self._known(users, name), admin=admin)
+
     def end_sessions(self, name: str) -> None:
         """Sign the user out everywhere: every cookie signed with the old session key is void."""
         with self._editing() as users:

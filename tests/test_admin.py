@@ -133,3 +133,35 @@ def test_a_user_makes_and_revokes_api_tokens_in_the_page(library, monkeypatch):
     app = app.sidebar.button(key=f"api_revoke_{token_id}").click().run()
     assert Tokens(library).user_of(shown) is None
     assert [e.action for e in audit.events(library, user="alice")][:2] == ["token revoked", "token made"]
+
+
+def test_admin_gives_and_takes_the_admin_role_but_not_their_own(library, monkeypatch):
+    users = Users(library / "users.json")
+    app = as_user(monkeypatch, library, "root")
+    app = app.selectbox(key="admin_user").select("alice").run()
+    app.checkbox(key="admin_role_alice").check()
+    app = app.run().button(key="admin_save_role").click().run()
+    assert not app.exception and users.get("alice").admin  # type: ignore[union-attr]
+    assert "Admin" in [t.label for t in as_user(monkeypatch, library, "alice").tabs]  # at once
+    app = as_user(monkeypatch, library, "root").selectbox(key="admin_user").select("alice").run()
+    app.checkbox(key="admin_role_alice").uncheck()
+    app = app.run().button(key="admin_save_role").click().run()
+    assert not users.get("alice").admin  # type: ignore[union-attr]
+    app = app.selectbox(key="admin_user").select("root").run()
+    app.checkbox(key="admin_role_root").uncheck()
+    app = app.run().button(key="admin_save_role").click().run()
+    assert users.get("root").admin and any("own admin role" in e.value for e in app.error)  # type: ignore[union-attr]
+    logged = [e.detail for e in audit.events(library) if e.action == "admin"]
+    assert logged == ["unmake admin alice", "make admin alice"]
+
+
+def test_the_admin_tab_lists_every_collections_jobs_and_cancels_one(library, monkeypatch):
+    from ingest.jobs import CANCELLED, Jobs
+
+    monkeypatch.setenv("RAG_APP_WORKER", "false")  # the jobs stay queued while we look
+    jobs = Jobs(library)
+    job, _ = jobs.add("hr-plan.txt", "人事计划。".encode(), "hr")  # any collection: admins see every job
+    app = as_user(monkeypatch, library, "root")
+    assert not app.exception
+    app = app.button(key=f"admin-cancel-job-{job.id}").click().run()
+    assert not app.exception and next(j for j in jobs.list() if j.id == job.id).state == CANCELLED

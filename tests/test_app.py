@@ -160,13 +160,13 @@ def test_delete_asks_for_confirmation(app, tmp_path):
     picker = app.multiselect(key="to_delete")
     app = picker.select(picker.options[0]).run()
     app = app.button(key="delete").click().run()
-    assert any("Delete 1 documents?" in w for w in texts(app.warning))
+    assert any("Delete 1 document?" in w for w in texts(app.warning))
     app = app.button(key="yes_delete").click().run()
-    assert any("Deleted 1 documents" in s for s in texts(app.success))
+    assert "Deleted 1 document" in texts(app.success)
     assert "0 documents" in texts(app.caption)
     assert not app.file_uploader[0].value  # the deleted file is no longer shown as added
     app = upload(app, "a.pdf", make_pdf(tmp_path / "a.pdf", PAGES).read_bytes())
-    assert any("a.pdf: 2 pages" in s for s in texts(app.success)) and "1 documents" in texts(app.caption)
+    assert any("a.pdf: 2 pages" in s for s in texts(app.success)) and "1 document" in texts(app.caption)
 
 
 def test_sidebar_says_when_the_llm_is_unreachable(tmp_path, monkeypatch):

@@ -9,11 +9,14 @@ import streamlit as st
 
 from ingest import audit
 from ingest.conversations import Conversations
+from ingest.jobs import Jobs
 from ingest.names import collection_name
 from ingest.settings import Settings
 from ingest.store import Store
 from ingest.tokens import Tokens
 from ingest.users import EVERY, User, Users
+from ui.jobs_view import jobs_panel
+from ui.plural import counted
 from ui.render import escape
 
 
@@ -22,13 +25,13 @@ def is_admin(user: User, settings: Settings) -> bool:
     return settings.auth == "off" or user.admin
 
 
-def admin_page(T: dict[str, str], settings: Settings, store: Store, me: User) -> None:
+def admin_page(T: dict[str, str], settings: Settings, store: Store, me: User, jobs: Jobs) -> None:
     users = Users(settings.users_path)
     done = st.session_state.pop("admin_done", None)
     if done:
         st.success(T["admin_done"].format(what=escape(done)))
     parts = st.tabs([T["admin_users"], T["admin_collections"], T["admin_stats"], T["admin_audit"],
-                     T["admin_feedback"]])  # fmt: skip
+                     T["admin_feedback"], T["jobs"]])  # fmt: skip
     with parts[0]:
         users_part(T, settings, users, me)
     with parts[1]:
@@ -40,6 +43,8 @@ def admin_page(T: dict[str, str], settings: Settings, store: Store, me: User) ->
         st.dataframe(pd.DataFrame([e.__dict__ for e in events]), hide_index=True, width="stretch")
     with parts[4]:
         feedback_part(T, settings)
+    with parts[5]:  # every collection's jobs, with the Library tab's actions
+        jobs_panel(T, jobs, None, scope="admin")
 
 
 def act(T: dict[str, str], settings: Settings, me: User, what: str, change: Callable[[], object]) -> None:
@@ -94,6 +99,13 @@ def users_part(T: dict[str, str], settings: Settings, users: Users, me: User) ->
             f"collections of {chosen}: {wanted}",
             lambda: set_collections(users, user, listed(wanted)),
         )
+    make_admin = st.checkbox(T["admin_is_admin"], value=user.admin, key=f"admin_role_{chosen}")
+    if make_admin != user.admin and st.button(T["admin_save_role"], key="admin_save_role"):
+        if chosen == me.name:  # an admin who drops their own role could lock everyone out
+            st.error(T["admin_not_self_role"])
+        else:
+            act(T, settings, me, f"{'make' if make_admin else 'unmake'} admin {chosen}",
+                lambda: users.set_admin(chosen, make_admin))  # fmt: skip
     if st.button(T["admin_remove_user"], key="admin_remove_user"):
         st.session_state["admin_confirm_user"] = chosen
     if st.session_state.get("admin_confirm_user") == chosen:
@@ -133,7 +145,7 @@ def collections_part(T: dict[str, str], settings: Settings, store: Store, users:
     if st.button(T["admin_delete_collection"], key="admin_delete_collection"):
         st.session_state["admin_confirm_collection"] = chosen
     if st.session_state.get("admin_confirm_collection") == chosen:
-        st.warning(T["admin_confirm_collection"].format(name=escape(chosen), count=counts[chosen]))
+        st.warning(counted(T, "admin_confirm_collection", counts[chosen], name=escape(chosen)))
         if st.button(T["yes_delete"], key="admin_yes_collection"):
             st.session_state.pop("admin_confirm_collection")
             act(T, settings, me, f"delete collection {chosen} ({counts[chosen]} documents)",

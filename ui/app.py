@@ -32,6 +32,7 @@ from ui.i18n import STRINGS, default_language
 from ui.jobs_view import jobs_panel
 from ui.labels import doc_labels, size_text
 from ui.places import source_label
+from ui.plural import counted
 from ui.render import answer_html, escape
 from ui.upload import digest, queue_upload
 
@@ -176,7 +177,7 @@ def row(T: dict[str, str], d: Document) -> dict[str, object]:
 def library_section(T: dict[str, str], retriever: Retriever, documents: list[Document]) -> None:
     wanted = st.text_input(T["search_docs"], key="doc_search").strip().lower()
     shown = [d for d in documents if wanted in d.name.lower()]
-    st.caption(T["documents"].format(count=len(shown)))
+    st.caption(counted(T, "documents", len(shown)))
     rows = [row(T, d) for d in shown]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     labels = doc_labels(T, shown)  # equal names told apart: the picker acts on document ids
@@ -185,7 +186,7 @@ def library_section(T: dict[str, str], retriever: Retriever, documents: list[Doc
         st.session_state["confirm"] = chosen
     pending = st.session_state.get("confirm")
     if pending:
-        st.warning(T["confirm_delete"].format(count=len(pending)))
+        st.warning(counted(T, "confirm_delete", len(pending)))
         yes, no = st.columns(2)
         if yes.button(T["yes_delete"], key="yes_delete"):
             visible_ids = {d.doc_id for d in documents}  # only what this user sees
@@ -203,7 +204,7 @@ def library_section(T: dict[str, str], retriever: Retriever, documents: list[Doc
             st.session_state.pop("confirm")
             st.rerun()
     if st.session_state.get("deleted"):
-        st.success(T["deleted"].format(count=st.session_state.pop("deleted")))
+        st.success(counted(T, "deleted", st.session_state.pop("deleted")))
 
 
 def chat_section(
@@ -225,7 +226,7 @@ def chat_section(
             if message.get("answer"):
                 sources(message["answer"], T, retriever, lang_of)
             if message.get("indexing"):
-                st.caption(T["still_indexing"].format(count=message["indexing"]))
+                st.caption(counted(T, "still_indexing", message["indexing"]))
             if message.get("turn_id"):
                 saved.feedback(T, kept, user, message["turn_id"])
     if not (question := st.chat_input(T["ask"])):
@@ -260,7 +261,7 @@ def chat_section(
         )
         sources(final, T, retriever, lang_of)
         if indexing:
-            st.caption(T["still_indexing"].format(count=indexing))
+            st.caption(counted(T, "still_indexing", indexing))
         if turn_id:
             saved.feedback(T, kept, user, turn_id)
 
@@ -300,7 +301,7 @@ admin = is_admin(user, settings)
 chat_tab, library_tab, *admin_tab = st.tabs([T["chat"], T["library"], *([T["admin"]] if admin else [])])
 if admin_tab:
     with admin_tab[0]:
-        admin_page(T, settings, retriever.store, user)
+        admin_page(T, settings, retriever.store, user, jobs)
 with library_tab:
     upload_section(T, settings, jobs, visible)
     jobs_panel(T, jobs, visible)
@@ -311,7 +312,7 @@ with chat_tab:
     elif not documents and not jobs.pending(visible):
         st.info(T["empty_library"])
     elif not documents:
-        st.info(T["indexing_now"].format(count=jobs.pending(visible)))
+        st.info(counted(T, "indexing_now", jobs.pending(visible)))
     chat_section(T, settings, retriever, llm, selected or None, user, jobs)
 with st.sidebar:  # after the chat: lists the conversation this run's question started
     saved.sidebar(T, Conversations(settings.data_dir), user)

@@ -34,6 +34,8 @@ TEAM_STRINGS: dict[str, dict[str, str]] = {
         "admin_done": "已完成：{what}",
         "admin_error": "无法完成：{error}",
         "admin_not_self": "不能删除自己的账号。",
+        "admin_save_role": "保存管理员角色",
+        "admin_not_self_role": "不能取消自己的管理员角色：请让另一位管理员操作。",
         "admin_rename_collection": "重命名知识库",
         "admin_new_name": "新名称",
         "admin_delete_collection": "删除知识库及其全部文档",
@@ -82,10 +84,14 @@ TEAM_STRINGS: dict[str, dict[str, str]] = {
         "admin_done": "Done: {what}",
         "admin_error": "Could not do that: {error}",
         "admin_not_self": "You cannot remove your own account.",
+        "admin_save_role": "Save admin role",
+        "admin_not_self_role": "You cannot take away your own admin role: ask another admin.",
         "admin_rename_collection": "Rename collection",
         "admin_new_name": "New name",
         "admin_delete_collection": "Delete the collection and all its documents",
         "admin_confirm_collection": "Delete collection {name} and its {count} documents? "
+        "This cannot be undone.",
+        "admin_confirm_collection_one": "Delete collection {name} and its 1 document? "
         "This cannot be undone.",
         "admin_docs": "Documents", "admin_pages": "Pages", "admin_chunks": "Passages",
         "admin_size": "Size (MB)",

@@ -4,6 +4,7 @@ every few seconds in every browser session, with cancel, retry (with a password)
 import streamlit as st
 
 from ingest.jobs import CANCELLED, DONE, EMBEDDING, FAILED, OPEN, Job, Jobs
+from ui.plural import counted
 from ui.render import escape
 
 SHOWN_FINISHED = 20  # finished jobs shown, newest first; open and failed ones always are
@@ -52,13 +53,14 @@ def shown_jobs(jobs: list[Job]) -> tuple[list[Job], int]:
 
 
 @st.fragment(run_every=2)
-def jobs_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
+def jobs_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None, scope: str = "library") -> None:
     """The job list; when a job this session saw running is done, the whole page is redrawn
-    (the document list and the question filter gain the new document)."""
+    (the document list and the question filter gain the new document). `scope` tells the
+    widgets of two lists on one page (Library tab, Admin tab) apart."""
     listed = jobs.list(visible)
-    was_open: set[int] = st.session_state.setdefault("open_jobs", set())
+    was_open: set[int] = st.session_state.setdefault(f"open_jobs_{scope}", set())
     now_open = {job.id for job in listed if job.state in OPEN}
-    st.session_state["open_jobs"] = now_open
+    st.session_state[f"open_jobs_{scope}"] = now_open
     if was_open - now_open:
         st.rerun()
     shown, hidden = shown_jobs(listed)
@@ -66,12 +68,12 @@ def jobs_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None
     if not shown:
         st.caption(T["no_jobs"])
     for job in shown:
-        job_row(T, jobs, job)
+        job_row(T, jobs, job, "" if scope == "library" else f"{scope}-")
     if hidden:
-        st.caption(T["job_more"].format(count=hidden))
+        st.caption(counted(T, "job_more", hidden))
 
 
-def job_row(T: dict[str, str], jobs: Jobs, job: Job) -> None:
+def job_row(T: dict[str, str], jobs: Jobs, job: Job, prefix: str = "") -> None:
     text, actions = st.columns([6, 1])
     with text:
         message = job_text(T, job)
@@ -86,18 +88,18 @@ def job_row(T: dict[str, str], jobs: Jobs, job: Job) -> None:
             if job.state == EMBEDDING and job.total:
                 st.progress(job.done / job.total)
     with actions:
-        if job.state in OPEN and st.button(T["job_cancel"], key=f"cancel-job-{job.id}"):
+        if job.state in OPEN and st.button(T["job_cancel"], key=f"{prefix}cancel-job-{job.id}"):
             jobs.cancel(job.id)
             st.rerun()
-        if job.state == FAILED and st.button(T["job_retry"], key=f"retry-job-{job.id}"):
+        if job.state == FAILED and st.button(T["job_retry"], key=f"{prefix}retry-job-{job.id}"):
             jobs.retry(job.id)
             st.rerun()
-        if job.state not in OPEN and st.button(T["job_remove"], key=f"remove-job-{job.id}"):
+        if job.state not in OPEN and st.button(T["job_remove"], key=f"{prefix}remove-job-{job.id}"):
             jobs.remove(job.id)
             st.rerun()
     if job.state == FAILED and (job.error or {}).get("code") in PASSWORD_CODES:
         label = T["password"].format(name=escape(job.file))
-        secret = st.text_input(label, type="password", key=f"password-job-{job.id}")
-        if st.button(T["unlock"], key=f"unlock-job-{job.id}") and secret:
+        secret = st.text_input(label, type="password", key=f"{prefix}password-job-{job.id}")
+        if st.button(T["unlock"], key=f"{prefix}unlock-job-{job.id}") and secret:
             jobs.retry(job.id, secret)
             st.rerun()
