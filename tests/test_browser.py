@@ -135,7 +135,7 @@ def test_two_sessions_upload_at_once_and_hostile_text_loads_nothing(
         session.get_by_role("tab", name="📚 Library").click()
         sessions.append(session)
     for session, pdf in zip(sessions, files, strict=True):  # both uploads start together
-        session.locator("input[type=file]").set_input_files(str(pdf))
+        session.locator("input[type=file]").set_input_files(str(pdf), timeout=300_000)  # a loaded machine
     for session, pdf in zip(sessions, files, strict=True):
         expect(session.get_by_text(f"{pdf.name}: 1 pages").first).to_be_visible(timeout=180_000)
     first = sessions[0]
