@@ -213,7 +213,7 @@ def test_a_question_asked_while_files_index_is_answered_and_others_see_the_job(t
     app = app.chat_input[0].set_value("长江有多长？").run()
     assert not app.exception
     assert len(app.chat_message) == 2  # the question and its reply: nothing was lost
-    assert any("1 files are still being indexed" in c for c in texts(app.chat_message[1].caption))
+    assert any("1 file is still being indexed" in c for c in texts(app.chat_message[1].caption))
     other = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()  # another session
     assert any("a.pdf: waiting to be indexed" in i for i in texts(other.info))
     job = Jobs(tmp_path / "lib").list()[0]
