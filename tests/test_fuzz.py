@@ -17,6 +17,7 @@ from tests.cli import ROOT
 from tests.fakes import FakeLLM
 from tests.pdfs import make_pdf
 from tests.safety import problems
+from tests.test_app import settle
 
 pytestmark = pytest.mark.integration
 HOSTILE = (
@@ -75,7 +76,7 @@ def test_injected_documents_and_model_output_are_shown_as_text(tmp_path, monkeyp
     app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()
     pdf = make_pdf(tmp_path / "hostile.pdf", [HOSTILE]).read_bytes()
     name = "![x](http:evil.example／a.png)<img src=x onerror=alert(1)>报告\u202e.pdf"
-    app = app.file_uploader[0].upload(name, pdf, "application/pdf").run()
+    app = settle(app.file_uploader[0].upload(name, pdf, "application/pdf").run())
     app = app.chat_input[0].set_value("How long is the warranty of the XR-7731?").run()
     assert not app.exception
     drawn = shown(app)
