@@ -3,6 +3,8 @@
 import unicodedata
 from pathlib import PurePosixPath
 
+from ingest.refused import Refused
+
 MAX_CHARS = 200
 
 
@@ -25,7 +27,9 @@ def collection_name(name: str) -> str:
     cleaned = unicodedata.normalize("NFC", name).strip()
     bad = [ch for ch in cleaned if unicodedata.category(ch)[0] == "C" or ch in "/\\,"]
     if not cleaned or len(cleaned) > 64 or bad:
-        raise ValueError(
-            f"a collection name needs 1-64 characters, no control characters or / \\ , : got {name!r}"
+        raise Refused(
+            "collection_name",
+            f"a collection name needs 1-64 characters, no control characters or / \\ , : got {name!r}",
+            name=name,
         )
     return cleaned

@@ -1,5 +1,7 @@
 """What a password must be: long enough, and not one that guessers try first."""
 
+from ingest.refused import Refused
+
 MIN_LENGTH = 10
 # The most used passwords of the public leak lists (and their obvious variants): the first
 # guesses of anyone trying names against the sign-in page.
@@ -20,19 +22,31 @@ COMMON = frozenset(
 
 def weakness(password: str, name: str = "") -> str | None:
     """Why `password` is too weak (None when it will do)."""
+    problem = refusal(password, name)
+    return str(problem) if problem else None
+
+
+def refusal(password: str, name: str = "") -> Refused | None:
     if len(password) < MIN_LENGTH:
-        return f"a password needs at least {MIN_LENGTH} characters, got {len(password)}"
+        return Refused(
+            "password_short",
+            f"a password needs at least {MIN_LENGTH} characters, got {len(password)}",
+            min=MIN_LENGTH,
+            got=len(password),
+        )
     folded = password.lower()
     if folded in COMMON or folded.rstrip("!.?0123456789") in COMMON:
-        return "this password is on the list of the most common passwords: choose another"
+        return Refused(
+            "password_common", "this password is on the list of the most common passwords: choose another"
+        )
     if len(set(folded)) < 4:
-        return "a password needs at least 4 different characters"
+        return Refused("password_few_characters", "a password needs at least 4 different characters")
     if len(name) >= 3 and name.lower() in folded:
-        return "a password must not contain the user name"
+        return Refused("password_has_name", "a password must not contain the user name")
     return None
 
 
 def check_strength(password: str, name: str = "") -> None:
-    problem = weakness(password, name)
+    problem = refusal(password, name)
     if problem:
-        raise ValueError(problem)
+        raise problem

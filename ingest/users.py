@@ -15,6 +15,7 @@ from pathlib import Path
 from ingest.atomic import write_atomic
 from ingest.names import collection_name
 from ingest.passwords import MIN_LENGTH, check_strength
+from ingest.refused import Refused
 
 EVERY = "*"  # a member of "*" sees every collection
 # scrypt at N=2^15, r=8: 32 MiB and ~0.1 s per guess, as OWASP recommends for scrypt.
@@ -40,7 +41,12 @@ class User:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_LENGTH:
-        raise ValueError(f"a password needs at least {MIN_LENGTH} characters, got {len(password)}")
+        raise Refused(
+            "password_short",
+            f"a password needs at least {MIN_LENGTH} characters, got {len(password)}",
+            min=MIN_LENGTH,
+            got=len(password),
+        )
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, maxmem=1 << 26, dklen=32)
     return f"scrypt${N}${R}${P}${_b64(salt)}${_b64(digest)}"
@@ -92,7 +98,9 @@ class Users:
     def add(self, name: str, password: str | None, collections: list[str], admin: bool = False) -> User:
         name = name.strip()
         if not name or any(ch.isspace() for ch in name):
-            raise ValueError(f"a user name needs visible characters and no spaces, got {name!r}")
+            raise Refused(
+                "user_name", f"a user name needs visible characters and no spaces, got {name!r}", name=name
+            )
         wanted = [c if c == EVERY else collection_name(c) for c in collections]
         if password:
             check_strength(password, name)
@@ -105,7 +113,7 @@ class Users:
         )
         with self._editing() as users:
             if name in users:
-                raise ValueError(f"there is already a user named {name!r}")
+                raise Refused("user_exists", f"there is already a user named {name!r}", name=name)
             users[name] = user
         return user
 
@@ -149,7 +157,7 @@ class Users:
     @staticmethod
     def _known(users: dict[str, User], name: str) -> User:
         if name not in users:
-            raise ValueError(f"no user named {name!r} (see: python -m ingest users list)")
+            raise Refused("no_user", f"no user named {name!r} (see: python -m ingest users list)", name=name)
         return users[name]
 
     @contextmanager

@@ -19,8 +19,9 @@ from rag.retrieve import Hit, Retriever
 
 NOTES = {
     "no_llm": {
-        "zh": "未配置大模型（RAG_LLM_BASE_URL 为空），显示摘录式回答。",
-        "en": "No language model is configured (RAG_LLM_BASE_URL is empty): showing an extractive answer.",
+        "zh": "未配置大模型，显示摘录式回答（管理员可按 README 配置大模型）。",
+        "en": "No language model is configured: showing an extractive answer "
+        "(an admin can set one up: see the README).",
     },
     "llm_failed": {
         "zh": "大模型服务无法使用（{error}），显示摘录式回答。",

@@ -49,7 +49,7 @@ def as_user(monkeypatch: pytest.MonkeyPatch, data_dir: Path, name: str) -> AppTe
 
 def test_only_admins_see_the_admin_page(library, monkeypatch):
     alice = as_user(monkeypatch, library, "alice")
-    assert not alice.exception and [t.label for t in alice.tabs][:2] == ["💬 Chat", "📚 Library"]
+    assert not alice.exception and [t.label for t in alice.tabs][:2] == ["Chat", "Library"]
     assert "Admin" not in [t.label for t in alice.tabs] and not alice.get("download_button")
     root = as_user(monkeypatch, library, "root")
     assert "Admin" in [t.label for t in root.tabs]
@@ -165,3 +165,35 @@ def test_the_admin_tab_lists_every_collections_jobs_and_cancels_one(library, mon
     assert not app.exception
     app = app.button(key=f"admin-cancel-job-{job.id}").click().run()
     assert not app.exception and next(j for j in jobs.list() if j.id == job.id).state == CANCELLED
+
+
+def rendered(node) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every string of every element drawn (main page and sidebar), as its protobuf text
+    without markdown escapes ("RAG\\_X" reads "RAG_X")."""
+    found = [str(node.proto).replace("\\", "")] if getattr(node, "proto", None) is not None else []
+    for child in getattr(node, "children", {}).values():
+        found += rendered(child)
+    return found
+
+
+def test_end_users_never_see_setting_names_and_admins_get_the_hint(library, monkeypatch):
+    alice = as_user(monkeypatch, library, "alice")
+    alice = alice.chat_input[0].set_value("营业收入是多少？").run()  # no LLM: an extractive answer and a note
+    assert not alice.exception and any("摘录式回答" in text for text in rendered(alice._tree))
+    assert not [text for text in rendered(alice._tree) if "RAG_" in text]
+    root = as_user(monkeypatch, library, "root")
+    assert any("RAG_LLM_BASE_URL" in text for text in rendered(root._tree))  # the walk sees the sidebar
+
+
+def test_a_refused_password_says_why_in_chinese(library, monkeypatch):
+    app = as_user(monkeypatch, library, "root")
+    app = app.radio[0].set_value("中文").run()
+    app.text_input(key="admin_new_name").input("dave")
+    app.text_input(key="admin_new_password").input("short")
+    app = app.button(key="FormSubmitter:admin_add_user-添加用户").click().run()
+    assert [e.value for e in app.error] == ["无法完成：密码至少需要 10 个字符，当前只有 5 个"]
+    app.text_input(key="admin_new_name").input("dave")
+    app.text_input(key="admin_new_password").input("password123")
+    app = app.button(key="FormSubmitter:admin_add_user-添加用户").click().run()
+    assert [e.value for e in app.error] == ["无法完成：这是最常见的密码之一，请换一个"]
+    assert Users(library / "users.json").get("dave") is None

@@ -91,12 +91,12 @@ def ask(page: Page, question: str, answers_before: int) -> None:
 def test_upload_then_ask_in_chinese_and_english(page: Page, tmp_path: Path):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     expect(page.get_by_text("文档问答").first).to_be_visible(timeout=60_000)  # a Chinese browser
-    page.get_by_role("tab", name="📚 文档库").click()
+    page.get_by_role("tab", name="文档库").click()
     pdf = make_pdf(tmp_path / "星河科技.pdf", PAGES)
     page.locator("input[type=file]").set_input_files(str(pdf))
     expect(page.get_by_text("星河科技.pdf：2 页")).to_be_visible(timeout=180_000)
 
-    page.get_by_role("tab", name="💬 问答").click()
+    page.get_by_role("tab", name="问答").click()
     ask(page, "长江有多长？", 0)
     answer = page.get_by_test_id("stChatMessage").nth(1)
     expect(answer.get_by_text("[1] 星河科技.pdf 第 2 页").first).to_be_visible(timeout=60_000)
@@ -132,7 +132,7 @@ def test_two_sessions_upload_at_once_and_hostile_text_loads_nothing(
         context.on("request", lambda request: requested.append(request.url))
         session = context.new_page()
         session.goto(server)
-        session.get_by_role("tab", name="📚 Library").click()
+        session.get_by_role("tab", name="Library").click()
         sessions.append(session)
     for session, pdf in zip(sessions, files, strict=True):  # both uploads start together
         session.locator("input[type=file]").set_input_files(str(pdf), timeout=300_000)  # a loaded machine
@@ -140,9 +140,9 @@ def test_two_sessions_upload_at_once_and_hostile_text_loads_nothing(
         expect(session.get_by_text(f"{pdf.name}: 1 pages").first).to_be_visible(timeout=180_000)
     first = sessions[0]
     first.reload()
-    first.get_by_role("tab", name="📚 Library").click()
+    first.get_by_role("tab", name="Library").click()
     expect(first.get_by_text("3 documents")).to_be_visible(timeout=60_000)  # with the first test's
-    first.get_by_role("tab", name="💬 Chat").click()
+    first.get_by_role("tab", name="Chat").click()
     ask(first, "How long is the warranty of the XR-7731?", 0)
     answer = first.get_by_test_id("stChatMessage").nth(1)
     expect(answer.get_by_text("[1] warranty.pdf, p. 1").first).to_be_visible(timeout=60_000)
@@ -171,12 +171,12 @@ def test_ask_while_a_long_pdf_indexes_and_a_second_session_sees_its_progress(
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1800})
     first = context.new_page()
     first.goto(server, timeout=300_000, wait_until="commit")  # a loaded machine serves slowly
-    first.get_by_role("tab", name="📚 文档库").click(timeout=300_000)
+    first.get_by_role("tab", name="文档库").click(timeout=300_000)
     first.locator("input[type=file]").set_input_files(str(pdf))
     expect(
         first.get_by_text(re.compile(r"年报\.pdf：(排队等待索引|正在读取|正在向量化|正在写入)")).first
     ).to_be_visible(timeout=240_000)
-    first.get_by_role("tab", name="💬 问答").click()
+    first.get_by_role("tab", name="问答").click()
     before = first.get_by_test_id("stChatMessage").count()
     ask(first, "珠穆朗玛峰有多高？", before // 2)  # at once, while the file is being indexed
     reply = first.get_by_test_id("stChatMessage").nth(before + 1)
@@ -185,7 +185,7 @@ def test_ask_while_a_long_pdf_indexes_and_a_second_session_sees_its_progress(
 
     other = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1800}).new_page()
     other.goto(server, timeout=300_000, wait_until="commit")  # opened after the upload, by someone else
-    other.get_by_role("tab", name="📚 文档库").click(timeout=300_000)
+    other.get_by_role("tab", name="文档库").click(timeout=300_000)
     expect(
         other.get_by_text(re.compile(r"年报\.pdf：(排队等待索引|正在读取|正在向量化|正在写入)")).first
     ).to_be_visible(timeout=300_000)
@@ -193,9 +193,9 @@ def test_ask_while_a_long_pdf_indexes_and_a_second_session_sees_its_progress(
     # the list redraws itself: the job's end reaches that session without a reload
     expect(other.get_by_text(f"年报.pdf：{PAGE_COUNT} 页").first).to_be_visible(timeout=900_000)
 
-    first.get_by_role("tab", name="📚 文档库").click()
+    first.get_by_role("tab", name="文档库").click()
     expect(first.get_by_text(f"年报.pdf：{PAGE_COUNT} 页").first).to_be_visible(timeout=120_000)
-    first.get_by_role("tab", name="💬 问答").click()
+    first.get_by_role("tab", name="问答").click()
     count = first.get_by_test_id("stChatMessage").count()
     ask(first, "珠穆朗玛峰有多高？", count // 2)
     answer = first.get_by_test_id("stChatMessage").nth(count + 1)

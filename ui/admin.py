@@ -11,6 +11,7 @@ from ingest import audit
 from ingest.conversations import Conversations
 from ingest.jobs import Jobs
 from ingest.names import collection_name
+from ingest.refused import Refused
 from ingest.settings import Settings
 from ingest.store import Store
 from ingest.tokens import Tokens
@@ -52,11 +53,19 @@ def act(T: dict[str, str], settings: Settings, me: User, what: str, change: Call
     try:
         change()
     except ValueError as exc:
-        st.error(T["admin_error"].format(error=escape(str(exc))))
+        st.error(T["admin_error"].format(error=refusal_text(T, exc)))
         return
     audit.record(settings.data_dir, me.name, "admin", what)
     st.session_state["admin_done"] = what
     st.rerun()
+
+
+def refusal_text(T: dict[str, str], exc: ValueError) -> str:
+    """Why a change was refused, in the page's language where the reason has a code."""
+    template = T.get(f"why_{exc.code}") if isinstance(exc, Refused) else None
+    if template is None or not isinstance(exc, Refused):
+        return escape(str(exc))
+    return template.format(**{k: escape(str(v)) for k, v in exc.params.items()})
 
 
 def listed(text: str) -> list[str]:
@@ -156,7 +165,7 @@ def rename_collection(settings: Settings, store: Store, users: Users, old: str, 
     """Move the documents, and the members, of `old` to a collection that does not exist yet."""
     new = collection_name(new)
     if new in store.collections():
-        raise ValueError(f"there is already a collection named {new!r}")
+        raise Refused("collection_exists", f"there is already a collection named {new!r}", name=new)
     store.rename_collection(old, new)
     for user in users.all().values():
         if old in user.collections:

@@ -266,7 +266,7 @@ def chat_section(
             saved.feedback(T, kept, user, turn_id)
 
 
-st.set_page_config(page_title="文档问答 · Document Q&A", page_icon="📄", layout="wide")
+st.set_page_config(page_title="文档问答 · Document Q&A", page_icon=":material/description:", layout="wide")
 try:
     settings, retriever, llm = resources()
     jobs = job_queue()[0]
@@ -277,7 +277,7 @@ except (ModelMismatch, EmbedderUnavailable) as exc:  # not cached: a reload trie
 browser = default_language(st.context.locale, st.context.headers.get("Accept-Language"))
 choice = st.sidebar.radio("界面语言 / Interface", ["中文", "English"], index=0 if browser == "zh" else 1)
 T = STRINGS["zh" if choice == "中文" else "en"]
-st.title(f"📄 {T['title']}")
+st.title(T["title"])  # no emoji: a box where no emoji font is installed
 user = signed_in(settings, T)
 visible = collections_of(user)  # None: every collection
 documents = retriever.store.documents(visible)
@@ -291,6 +291,8 @@ with st.sidebar:
     saved.new_button(T)
     if llm is None:
         st.caption(T["llm_off"])
+        if is_admin(user, settings):  # end users never see settings' names
+            st.caption(T["llm_off_admin"])
     elif isinstance(llm, LLM) and not llm_reachable(settings.llm_base_url):
         st.caption(T["llm_down"].format(url=settings.llm_base_url))
     else:

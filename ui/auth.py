@@ -3,6 +3,7 @@
 identity provider (OIDC through st.login)."""
 
 import html
+import logging
 import time
 
 import streamlit as st
@@ -12,6 +13,7 @@ from ingest.users import EVERY, User, Users
 from ui import signin
 from ui.session import COOKIE, holder, secret_key
 
+LOG = logging.getLogger("docqa.auth")
 LOCAL = User("local", [EVERY])  # auth off: one local user who sees every collection
 
 
@@ -21,7 +23,8 @@ def signed_in(settings: Settings, T: dict[str, str]) -> User:
         return LOCAL
     users = Users(settings.users_path)
     if settings.auth == "oidc":
-        if not oidc_configured():
+        if not oidc_configured():  # the page says "ask an admin"; the admin reads why here
+            LOG.error("RAG_AUTH=oidc needs the identity provider in .streamlit/secrets.toml, section [auth]")
             st.error(T["oidc_missing"])
             st.stop()
         if not st.user.get("is_logged_in", False):
@@ -34,6 +37,10 @@ def signed_in(settings: Settings, T: dict[str, str]) -> User:
     )
     if user is None:  # read each run: signed out, expired, password changed or removed: out at once
         st.session_state.clear()  # nothing of the session it had survives
+        if not signin.MOUNTED:
+            LOG.error(
+                "RAG_AUTH=password needs the sign-in page: start the app with streamlit run ui/server.py"
+            )
         st.info(T["signin_needed"] if signin.MOUNTED else T["signin_unmounted"])
         if signin.MOUNTED:  # a plain link: the sign-in page sets the cookie, not this websocket
             st.markdown(

@@ -6,8 +6,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "文档问答",
         "interface": "界面语言",
-        "chat": "💬 问答",
-        "library": "📚 文档库",
+        "chat": "问答",
+        "library": "文档库",
         "upload": "上传 PDF、Word、PowerPoint、Excel、CSV、网页、图片（PNG/JPG）或 TXT/MD 文件"
         "（可多选、可拖放），上传后自动建立索引",
         "too_big": "{name}：文件大小 {size:.1f} MB，超过上限 {mb} MB",
@@ -41,6 +41,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "unsupported": "{name}：不支持的文件类型 {suffix}。支持：{supported}",
         "llm_on": "大模型：{model}",
         "llm_off": "未配置大模型：回答为原文摘录",
+        "llm_off_admin": "管理员：设置 RAG_LLM_BASE_URL 即可启用大模型（见 README）",
         "llm_down": "大模型服务 {url} 无法连接：回答为原文摘录",
         "col_name": "文件名", "col_pages": "页数", "col_lang": "语言", "col_chunks": "段落数",
         "col_added": "添加时间", "col_no_text": "无文字页",
@@ -64,14 +65,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "user_password": "密码",
         "login_failed": "用户名或密码错误。",
         "logout": "退出登录",
-        "oidc_missing": "RAG_AUTH=oidc 需要在 .streamlit/secrets.toml 中配置 [auth]（身份提供方），"
-        "见 README。",
+        "oidc_missing": "单点登录尚未配置完整，暂时无法登录：请联系管理员（配置方法见 README 的登录一节）。",
         "signed_in": "已登录：{user}",
         "html_lang": "zh",
         "other_language": "English",
         "signin_needed": "请先登录，或登录已结束（已退出、已过期或密码已更改）。",
-        "signin_unmounted": "RAG_AUTH=password 需要登录页："
-        "请用 streamlit run ui/server.py 启动（make run）。",
+        "signin_unmounted": "登录页没有启动，暂时无法登录：请联系管理员"
+        "（应用应以 make run 启动，见 README）。",
         "signin_refused": "登录请求来自其他网站，已拒绝。",
         "signin_locked": "失败次数过多，此用户名或地址已暂时锁定：请约 {minutes} 分钟后再试。",
         "users_damaged": "用户文件已损坏，暂时无法登录：请管理员从备份恢复（见 README）。",
@@ -79,7 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "data_unwritable": "数据目录不可写：请管理员检查其权限与磁盘。",
         "disk_full": "磁盘已满：请管理员释放空间。",
         "error_generic": "出现意外错误，已记录在服务器日志中。请刷新页面重试；若仍出现，请联系管理员。",
-        "no_access": "你的账号 {user} 还没有任何知识库的权限：请联系管理员（python -m ingest users grant）。",
+        "no_access": "你的账号 {user} 还没有任何知识库的权限：请联系管理员为你开通。",
         "jobs": "索引任务",
         "no_jobs": "没有索引任务。",
         "job_queued": "⏳ {name}：排队等待索引",
@@ -99,10 +99,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "err_password": "文件已加密：请在下方输入密码",
         "err_wrong_password": "密码错误：请重新输入",
         "err_too_big": "文件大小 {size_mb} MB，超过上限 {limit_mb} MB",
-        "err_timeout": "读取超过 {seconds} 秒被终止（RAG_PARSE_TIMEOUT_S）：文件可能已损坏或过大",
+        "err_timeout": "读取超过 {seconds} 秒被终止：文件可能已损坏或过大（管理员可放宽读取时限）",
         "err_crashed": "读取进程崩溃（{signal}）：文件可能已损坏，或需要超过 {memory_mb} MB 内存",
-        "err_memory": "读取需要超过 {memory_mb} MB 内存（RAG_PARSE_MEMORY_MB）",
-        "err_too_many_pages": "共 {pages} 页，超过每个文件 {limit} 页的上限（RAG_MAX_PAGES）",
+        "err_memory": "读取需要超过 {memory_mb} MB 内存（管理员可放宽内存上限）",
+        "err_too_many_pages": "共 {pages} 页，超过每个文件 {limit} 页的上限",
         "err_not_pdf": "不是 PDF 文件",
         "err_damaged": "PDF 已损坏，无法读取",
         "err_empty": "文件是空的",
@@ -115,8 +115,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Document Q&A",
         "interface": "Interface language",
-        "chat": "💬 Chat",
-        "library": "📚 Library",
+        "chat": "Chat",
+        "library": "Library",
         "upload": "Upload PDF, Word, PowerPoint, Excel, CSV, web pages, pictures (PNG/JPG) or TXT/MD files "
         "(several at once, drag and drop); indexing starts right away",
         "too_big": "{name}: {size:.1f} MB is over the {mb} MB limit",
@@ -153,6 +153,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "unsupported": "{name}: files of type {suffix} cannot be read. Supported: {supported}",
         "llm_on": "Language model: {model}",
         "llm_off": "No language model configured: answers quote the documents",
+        "llm_off_admin": "Admins: set RAG_LLM_BASE_URL to use a language model (see the README)",
         "llm_down": "The language model at {url} is not reachable: answers quote the documents",
         "col_name": "File", "col_pages": "Pages", "col_lang": "Language", "col_chunks": "Passages",
         "col_added": "Added", "col_no_text": "Pages without text",
@@ -176,15 +177,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "user_password": "Password",
         "login_failed": "Wrong user name or password.",
         "logout": "Sign out",
-        "oidc_missing": "RAG_AUTH=oidc needs the identity provider in .streamlit/secrets.toml, "
-        "section [auth]: see the README.",
+        "oidc_missing": "Single sign-on is not fully set up, so nobody can sign in yet: tell an admin "
+        "(the README's sign-in section says how).",
         "signed_in": "Signed in as {user}",
         "html_lang": "en",
         "other_language": "中文",
         "signin_needed": "Please sign in: you have not signed in yet, or your sign-in ended "
         "(signed out, expired, or the password changed).",
-        "signin_unmounted": "RAG_AUTH=password needs the sign-in page: start the app with "
-        "streamlit run ui/server.py (make run).",
+        "signin_unmounted": "The sign-in page is not running, so nobody can sign in yet: tell an admin "
+        "(the app is started with make run: see the README).",
         "signin_refused": "The sign-in came from another site and was refused.",
         "signin_locked": "Too many failed sign-ins: this user name or address is locked for now. "
         "Try again in about {minutes} min.",
@@ -197,8 +198,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "disk_full": "The disk is full: an admin must free space.",
         "error_generic": "Something unexpected went wrong; it is in the server's log. Reload the page "
         "to try again, and tell an admin if it happens again.",
-        "no_access": "Your account {user} is not a member of any collection yet: ask an admin "
-        "(python -m ingest users grant).",
+        "no_access": "Your account {user} is not a member of any collection yet: ask an admin to add you "
+        "to one.",
         "jobs": "Indexing jobs",
         "no_jobs": "No indexing jobs.",
         "job_queued": "⏳ {name}: waiting to be indexed",
@@ -223,12 +224,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "err_password": "the file is encrypted: enter its password below",
         "err_wrong_password": "wrong password: enter it again",
         "err_too_big": "{size_mb} MB is over the {limit_mb} MB limit per file",
-        "err_timeout": "reading took longer than {seconds} s and was stopped (RAG_PARSE_TIMEOUT_S): "
-        "the file may be damaged or too large",
+        "err_timeout": "reading took longer than {seconds} s and was stopped: "
+        "the file may be damaged or too large (an admin can raise the time limit)",
         "err_crashed": "the reader crashed ({signal}): the file may be damaged, or need more than "
         "{memory_mb} MB of memory",
-        "err_memory": "reading needs more than {memory_mb} MB of memory (RAG_PARSE_MEMORY_MB)",
-        "err_too_many_pages": "{pages} pages is over the limit of {limit} pages per file (RAG_MAX_PAGES)",
+        "err_memory": "reading needs more than {memory_mb} MB of memory (an admin can raise the limit)",
+        "err_too_many_pages": "{pages} pages is over the limit of {limit} pages per file",
         "err_not_pdf": "not a PDF file",
         "err_damaged": "the PDF is damaged and could not be read",
         "err_empty": "the file is empty",

@@ -1,6 +1,8 @@
 """The Library tab's indexing jobs: every job of the collections the person may see, redrawn
 every few seconds in every browser session, with cancel, retry (with a password) and remove."""
 
+import re
+
 import streamlit as st
 
 from ingest.jobs import CANCELLED, DONE, EMBEDDING, FAILED, OPEN, Job, Jobs
@@ -8,6 +10,7 @@ from ui.plural import counted
 from ui.render import escape
 
 SHOWN_FINISHED = 20  # finished jobs shown, newest first; open and failed ones always are
+SETTING = re.compile(r"\s*\(RAG_[A-Z_]+\)")
 PASSWORD_CODES = ("password", "wrong_password")
 
 
@@ -16,11 +19,17 @@ def error_text(T: dict[str, str], error: dict | None) -> str:
     error = error or {}
     template = T.get(f"err_{error.get('code')}") or T.get(str(error.get("code")))  # storage_full, ...
     if template is None:
-        return escape(str(error.get("message", "?")))
+        return escape(unnamed(str(error.get("message", "?"))))
     try:
-        return template.format(**{k: escape(str(v)) for k, v in (error.get("params") or {}).items()})
+        return template.format(**{k: escape(unnamed(str(v))) for k, v in (error.get("params") or {}).items()})
     except (KeyError, IndexError):  # a reason from a newer version with other parameters
         return escape(str(error.get("message", "?")))
+
+
+def unnamed(warning: str) -> str:
+    """A reader's warning without the setting it names ("(RAG_PARSE_TIMEOUT_S)"): end users
+    can't change settings; the CLI and the server's log keep the name for admins."""
+    return SETTING.sub("", warning)
 
 
 def job_text(T: dict[str, str], job: Job) -> str:
@@ -36,7 +45,7 @@ def job_text(T: dict[str, str], job: Job) -> str:
         if note.get("no_text"):
             text += " · " + T["no_text_pages"].format(pages=", ".join(map(str, note["no_text"])))
         for warning in note.get("warnings", []):
-            text += "  \n" + T["warning"].format(name=name, warning=escape(warning))
+            text += "  \n" + T["warning"].format(name=name, warning=escape(unnamed(warning)))
         return text
     if job.state == FAILED:
         return T["job_failed"].format(name=name, error=error_text(T, job.error))

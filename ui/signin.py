@@ -159,7 +159,7 @@ def form_page(T: dict[str, str], error: str, status: int) -> HTMLResponse:
 <style>body{{font-family:sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}}
 label,input,button{{display:block;width:100%;box-sizing:border-box;margin:.3rem 0}}
 input,button{{padding:.5rem;font-size:1rem}}.error{{color:#b00020}}</style></head>
-<body><h1>📄 {e(T["title"])}</h1>{alert}
+<body><h1>{e(T["title"])}</h1>{alert}
 <form method="post" action="signin">
 <label for="name">{e(T["user_name"])}</label>
 <input id="name" name="name" autocomplete="username" required autofocus>
