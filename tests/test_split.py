@@ -3,11 +3,11 @@ from itertools import pairwise
 
 import jieba
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ingest.records import Page
-from ingest.sentences import sentences
+from ingest.sentences import paragraphs, sentences
 from ingest.split import split_pages
 from tests.fakes import count_tokens
 
@@ -41,9 +41,11 @@ def test_chunks_cover_the_text_in_order_within_budget(text, budget, overlap):
 
 @settings(max_examples=100, deadline=None)
 @given(TEXT)
+@example("我们" * 14 + "\n\n。我们")  # a paragraph that opens with a sentence end
 def test_a_chunk_cuts_no_sentence_that_fits_the_budget(text):
     budget = 30
-    spans = sentences(text, 0, len(text), "zh")
+    # sentences never run across a blank line: the splitter reads paragraphs first
+    spans = [s for p, q in paragraphs(text, 0, len(text)) for s in sentences(text, p, q, "zh")]
     starts = {s for s, _ in spans}
     for c in chunk(text, budget, 8):
         for s, e in spans:
