@@ -57,11 +57,14 @@ bench: $(VENV)/.installed
 	$(PY) -m ingest.bench_formats $(SHARED)/pdfs $(FORMAT_FILES)
 	$(PY) -m ingest.bench_ocr $(SHARED)/pdfs
 	$(PY) -m ingest.bench_hostile $(SHARED)/pdfs
+	$(PY) -m rag bench probes $(SHARED)/pdfs
 	@if [ -d $(DATA) ]; then \
 	  $(PY) -m rag bench retrieval $(addprefix $(DATA)/,$(BENCH_SETS)) && \
 	  $(PY) -m rag bench retrieval $(DATA)/xquad_zh2en $(DATA)/xquad_en2zh --mode hybrid \
 	    --distractors $(DATA)/cmrc2018_dev $(DATA)/drcd_dev && \
-	  $(PY) -m rag bench answers $(DATA)/xquad_zh2zh $(DATA)/xquad_en2zh --limit 300; \
+	  $(PY) -m rag bench answers $(DATA)/xquad_zh2zh $(DATA)/xquad_en2zh --limit 300 && \
+	  $(PY) -m rag bench answers $(DATA)/cmrc2018_dev_ans $(DATA)/cmrc2018_dev_unans \
+	    $(DATA)/xquad_en_ans $(DATA)/xquad_en_unans; \
 	else echo "no benchmark data at $(DATA): skipping retrieval benchmarks"; fi
 	$(PY) -m rag bench latency --sizes 1000,10000,100000
 

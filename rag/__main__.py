@@ -11,7 +11,7 @@ from ingest.embed_cache import CachedEmbedder
 from ingest.errors import ModelMismatch
 from ingest.library import embedder_of
 from ingest.settings import Settings, load_settings
-from rag import bench, bench_answers, latency
+from rag import bench, bench_answers, bench_probes, latency
 from rag.answer import Answer, ask
 from rag.llm import make_llm, reachable
 from rag.retrieve import MODES, open_retriever
@@ -68,12 +68,18 @@ def parser() -> argparse.ArgumentParser:
     answers.add_argument("--no-cache", action="store_true")
     answers.add_argument("--json", action="store_true")
     answers.set_defaults(run=run_bench_answers)
+    probes = measure.add_parser("probes", help="answers on real PDFs: the fact, its page, declines")
+    probes.add_argument("folder", type=Path, metavar="DIR", help="the PDFs the probes name (../shared/pdfs)")
+    probes.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
+    probes.add_argument("--no-cache", action="store_true")
+    probes.add_argument("--json", action="store_true")
+    probes.set_defaults(run=run_bench_probes)
     speed = measure.add_parser("latency", help="search latency from 1,000 to 100,000 chunks")
     speed.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
     speed.add_argument("--queries", type=int, default=60)
     speed.add_argument("--json", action="store_true")
     speed.set_defaults(run=run_bench_latency)
-    for sub in (top, find, serve):
+    for sub in (top, find, serve, ask):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     top.set_defaults(data_dir=None)
     return top
@@ -108,7 +114,8 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         fields = ("n", "doc_id", "doc", "page", "place", "text", "start", "end", "cited")
         citations = [{key: getattr(c, key) for key in fields} for c in final.citations]
         out = {
-            "answer": final.text, "language": final.language, "mode": final.mode, "citations": citations,
+            "answer": final.text, "found": final.found, "language": final.language, "mode": final.mode,
+            "citations": citations,
             "query": final.query, "note": final.note, "removed_markers": final.removed_markers,
             "timings": {key: round(value, 3) for key, value in final.timings.items()},
         }  # fmt: skip
@@ -118,7 +125,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     if final.note:
         print(f"\n({final.note})")
     for c in final.citations:
-        if c.cited:
+        if c.cited or not final.found:  # a decline still lists the closest passages
             print(f"[{c.n}] {c.doc}, {c.place or f'p. {c.page}'}: {c.text[:160]}")
     return 0
 
@@ -158,6 +165,22 @@ def run_bench_answers(args: argparse.Namespace, settings: Settings) -> int:
     print(
         json.dumps({"results": results}, ensure_ascii=False) if args.json else bench_answers.render(results)
     )
+    return 0
+
+
+def run_bench_probes(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.folder.is_dir():
+        print(f"no PDFs at {args.folder}: skipping the answer probes")
+        return 0
+    embedder = embedder_of(settings)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, args.cache)
+    llm = make_llm(settings)
+    if llm is not None and not reachable(llm):
+        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
+        llm = None
+    report = bench_probes.run(args.folder, settings, embedder, llm)
+    print(json.dumps(report, ensure_ascii=False) if args.json else bench_probes.render(report))
     return 0
 
 

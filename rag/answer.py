@@ -4,7 +4,7 @@ or, without a reachable LLM, the extractive answer. Never an empty reply."""
 import re
 import time
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from openai import OpenAIError
 
@@ -13,9 +13,11 @@ from ingest.errors import EmbedderUnavailable
 from ingest.lang import detect_lang
 from rag.citations import Citation, resolve
 from rag.extractive import best_sentences, extractive_text
+from rag.followup import leans_on_history
 from rag.llm import ChatModel, Message
-from rag.prompts import answer_messages, prompt_lang, rewrite_messages
+from rag.prompts import DECLINE, answer_messages, prompt_lang, rewrite_messages
 from rag.retrieve import Hit, Retriever
+from rag.support import support
 
 NOTES = {
     "no_llm": {
@@ -41,11 +43,6 @@ NOTES = {
         "en": "Nothing relevant to the question was found in the documents.",
     },
 }
-FOLLOW_UP = re.compile(
-    r"^(?:and|what about|how about|then|also)\b|\b(?:they|them|their|it|its|this|that|these|those|he|she)\b"
-    r"|^(?:那|那么|还有|另外|其|它|他|她)|(?:他们|她们|它们|这个|那个|这些|那些|该)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -60,6 +57,7 @@ class Answer:
     note: str = ""
     removed_markers: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    found: bool = True  # False: the answer says the documents do not hold it
 
 
 def ask(
@@ -84,17 +82,21 @@ def ask(
     notes: list[str] = []
     try:
         hits = retriever.search(query, k=k, doc_ids=doc_ids, collections=collections, notes=notes)
+        if query != question and llm is None:  # combined without a model: kept only when it finds better
+            plain = retriever.search(question, k=k, doc_ids=doc_ids, collections=collections, notes=notes)
+            if plain and (not hits or plain[0].score >= hits[0].score):
+                query, hits = question, plain
     except EmbedderUnavailable as exc:
         note = NOTES["embed_failed"][prompt_lang(lang)].format(error=exc)
         yield note
-        yield Answer(note, lang, "llm" if llm else "extractive", [], query, note, 0, timings)
+        yield Answer(note, lang, "llm" if llm else "extractive", [], query, note, 0, timings, False)
         return
     timings["retrieve_s"] = time.perf_counter() - start
     reranked = " ".join(NOTES["rerank_failed"][prompt_lang(lang)].format(error=n) for n in notes)
     if not hits:
         note = NOTES["nothing"][prompt_lang(lang)]
         yield note
-        yield Answer(note, lang, "llm" if llm else "extractive", [], query, note, 0, timings)
+        yield Answer(note, lang, "llm" if llm else "extractive", [], query, note, 0, timings, False)
         return
     note = NOTES["no_llm"][prompt_lang(lang)]
     if llm is not None:
@@ -109,7 +111,9 @@ def ask(
         else:
             timings["generate_s"] = time.perf_counter() - start
             cited = resolve("".join(pieces), hits)
-            yield Answer(cited.text, lang, "llm", cited.citations, query, reranked, cited.removed, timings)
+            found = not declines(cited.text)
+            citations = cited.citations if found else [replace(c, cited=False) for c in cited.citations]
+            yield Answer(cited.text, lang, "llm", citations, query, reranked, cited.removed, timings, found)
             return
         if pieces:
             yield "\n\n"
@@ -123,18 +127,19 @@ def extractive(
 ) -> Iterator[str | Answer]:
     start = time.perf_counter()
     vector = embed_query(retriever.embedder, question)
-    quotes = best_sentences(question, hits, retriever.embedder, vector)
-    text = extractive_text(quotes, lang) if quotes else NOTES["nothing"][prompt_lang(lang)]
+    quotes = best_sentences(question, hits, retriever.embedder, vector, lang)
+    found = bool(quotes) and support(hits, quotes).found
+    text = extractive_text(quotes, lang) if found else DECLINE[prompt_lang(lang)]
     timings["extract_s"] = time.perf_counter() - start
     cited = resolve(text, hits)
     yield text
-    yield Answer(cited.text, lang, "extractive", cited.citations, query, note, cited.removed, timings)
+    yield Answer(cited.text, lang, "extractive", cited.citations, query, note, cited.removed, timings, found)
 
 
 def standalone(question: str, lang: str, history: list[Message], llm: ChatModel | None) -> str:
     """A follow-up question made self-contained for retrieval; the question itself otherwise."""
     asked = [m["content"] for m in history if m["role"] == "user"]
-    if not asked or not FOLLOW_UP.search(question.strip()):
+    if not asked or not leans_on_history(question, lang):
         return question
     if llm is not None:
         try:
@@ -144,6 +149,17 @@ def standalone(question: str, lang: str, history: list[Message], llm: ChatModel 
         except (OpenAIError, OSError):
             pass  # retrieval still works with the earlier question added
     return f"{asked[-1]} {question}"
+
+
+def declines(text: str) -> bool:
+    """Whether a model's answer is the fixed phrase the prompt asks for when the sources do not
+    hold the answer (in either language, punctuation and spacing aside)."""
+    said = squeeze(text)
+    return any(squeeze(phrase.split("。")[0].split(". ")[0]) in said for phrase in DECLINE.values())
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
 
 
 def answer(question: str, retriever: Retriever, llm: ChatModel | None, **options: object) -> Answer:

@@ -87,9 +87,17 @@ def naive_entry(identifier: str, name: str, text: str, embedder: Embedder) -> En
     return Entry(document, [Page(1, text, "text")], chunks, vectors)
 
 
+def asked(queries: list[dict]) -> tuple[list[dict], int]:
+    """The queries with a question, and how many were skipped for an empty text (real data
+    sets hold such rows; one must not stop the whole run)."""
+    kept = [q for q in queries if str(q.get("text") or "").strip()]
+    return kept, len(queries) - len(kept)
+
+
 def evaluate(search: Callable[[str], list[str]], bench: BeirSet, limit: int | None) -> dict[str, float]:
     """Metrics over the queries (the first `limit` of them) given a query -> ranked corpus ids."""
-    queries = [q for q in bench.queries if q["_id"] in bench.qrels][:limit]
+    queries, skipped = asked([q for q in bench.queries if q["_id"] in bench.qrels])
+    queries = queries[:limit]
     ranks, ndcgs, latencies = [], [], []
     for query in queries:
         start = time.perf_counter()
@@ -108,6 +116,7 @@ def evaluate(search: Callable[[str], list[str]], bench: BeirSet, limit: int | No
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
         "queries": len(queries),
+        "skipped": skipped,
     }
 
 

@@ -1,5 +1,7 @@
 """python -m rag bench answers: how often answers contain the gold answer, cite gold passages,
-and speak the question's language, on SQuAD-style BEIR sets (queries carry `answers`)."""
+speak the question's language, and decline when the library does not hold the answer, on
+SQuAD-style BEIR sets (queries carry `answers`). A query with no answers and no qrels is
+unanswerable: its right outcome is a decline."""
 
 import re
 import tempfile
@@ -12,7 +14,7 @@ from ingest.lang import detect_lang
 from ingest.settings import Settings
 from ingest.store import Store
 from rag.answer import answer
-from rag.bench import ingest, read_beir
+from rag.bench import asked, ingest, read_beir
 from rag.llm import ChatModel
 from rag.metrics import percentile
 from rag.retrieve import Retriever
@@ -25,19 +27,25 @@ def normalize(text: str) -> str:
     return PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+def contains_gold(text: str, answers: list[str]) -> bool:
+    normalized = normalize(text)
+    return any(normalize(a) and normalize(a) in normalized for a in answers)
+
+
 def run(
     folders: list[Path], settings: Settings, embedder: Embedder, llm: ChatModel | None, limit: int | None
 ) -> list[dict[str, object]]:
     results: list[dict[str, object]] = []
     for folder in folders:
         bench = read_beir(folder)
-        queries = [q for q in bench.queries if q.get("answers") and q["_id"] in bench.qrels][:limit]
+        queries, skipped = asked(bench.queries)
+        queries = queries[:limit]
         with tempfile.TemporaryDirectory() as data_dir:
             store = Store(Path(data_dir), embedder.name, embedder.dim)
             ingest(store, embedder, bench.corpus, settings, naive=False)
             names = {d.doc_id: d.name for d in store.documents()}
             retriever = Retriever(store, embedder)
-            contains = language = cited_gold = cited = 0
+            contains = language = cited_gold = cited = found = answerable = declined_right = 0
             latencies = []
             mode = "llm" if llm else "extractive"
             for query in queries:
@@ -45,17 +53,26 @@ def run(
                 final = answer(query["text"], retriever, llm, k=settings.top_k)
                 latencies.append(1000 * (time.perf_counter() - start))
                 mode = final.mode
-                text = normalize(final.text)
-                contains += any(normalize(a) and normalize(a) in text for a in query["answers"])
+                found += final.found
+                gold_docs = bench.qrels.get(query["_id"], set())
+                if query.get("answers") or gold_docs:
+                    answerable += 1
+                    contains += contains_gold(final.text, query.get("answers") or [])
+                else:
+                    declined_right += not final.found
                 language += detect_lang(final.text) == query.get("lang", "").split("-")[0]
                 for c in final.citations:
-                    if c.cited:
+                    if c.cited and gold_docs:
                         cited += 1
-                        cited_gold += names.get(c.doc_id) in bench.qrels[query["_id"]]
+                        cited_gold += names.get(c.doc_id) in gold_docs
             n = max(len(queries), 1)
+            unanswerable = len(queries) - answerable
             results.append({
-                "dir": bench.name, "mode": mode, "queries": len(queries),
-                "answer_contains_gold": contains / n, "citation_precision": cited_gold / max(cited, 1),
+                "dir": bench.name, "mode": mode, "queries": len(queries), "skipped": skipped,
+                "answerable": answerable, "found_rate": found / n,
+                "answer_contains_gold": contains / answerable if answerable else None,
+                "declined_unanswerable": declined_right / unanswerable if unanswerable else None,
+                "citation_precision": cited_gold / cited if cited else None,
                 "language_match": language / n, "p50_ms": percentile(latencies, 50),
                 "p95_ms": percentile(latencies, 95),
             })  # fmt: skip
@@ -63,10 +80,15 @@ def run(
 
 
 def render(results: list[dict[str, object]]) -> str:
-    lines = [f"{'set':<16}{'mode':<12}{'queries':>8}{'contains':>10}{'cite_prec':>10}{'lang':>7}{'p50ms':>8}"]
+    columns = ("found_rate", "answer_contains_gold", "citation_precision", "language_match")
+    head = f"{'set':<20}{'mode':<12}{'queries':>8}{'skipped':>8}{'found':>7}{'contains':>10}{'cite_prec':>10}"
+    lines = [head + f"{'lang':>7}{'p50ms':>8}"]
     for r in results:
+        metrics = "".join(
+            f"{'-':>{w}}" if r[c] is None else f"{r[c]:>{w}.3f}"
+            for c, w in zip(columns, (7, 10, 10, 7), strict=True)
+        )
         lines.append(
-            f"{r['dir']:<16}{r['mode']:<12}{r['queries']:>8}{r['answer_contains_gold']:>10.3f}"
-            f"{r['citation_precision']:>10.3f}{r['language_match']:>7.3f}{r['p50_ms']:>8.0f}"
+            f"{r['dir']:<20}{r['mode']:<12}{r['queries']:>8}{r['skipped']:>8}{metrics}{r['p50_ms']:>8.0f}"
         )
     return "\n".join(lines)

@@ -1,5 +1,6 @@
-"""The answer without an LLM: the sentences of the retrieved passages that best answer the
-question, by meaning and by shared keywords, each with its [n] citation."""
+"""The answer without an LLM: the sentences (or table rows) of the retrieved passages that hold
+what the question asks for, by its key terms (across languages too), by meaning, and by the
+kind of fact asked (a number, a date, a person), each with its [n] citation."""
 
 from dataclasses import dataclass
 
@@ -7,55 +8,86 @@ import numpy as np
 
 from ingest.embed import Embedder
 from ingest.keywords import keyword_tokens
-from ingest.sentences import sentences
+from rag.asks import asked_for, holds
 from rag.retrieve import Hit
+from rag.terms import coverage, key_terms
+from rag.units import Unit, header, shorten, units
 
 PASSAGES = 3  # sentences come from the best few passages only
 NEAR_TOP = 0.8  # another passage is quoted only when it scored nearly as well as the best
-PER_PASSAGE = 4  # sentences per passage compared by meaning
+PER_PASSAGE = 6  # sentences per passage compared by meaning
 SECOND = 0.15  # the best passage gives a second sentence when it scores within this of its first
-MAX_CHARS = 300
+KIND_BONUS = 0.3  # a sentence holding the kind of fact asked for (measured on the twin sets)
+MAX_CHARS = 700  # the whole answer's quotes, so it stays short on screen
 
 
 @dataclass(frozen=True)
 class Quote:
     n: int  # the source number, 1-based
-    text: str
+    text: str  # as shown: rows as "cell | cell", long sentences cut to clauses with "…"
     start: int  # offsets on the passage's page
     end: int
     score: float
+    coverage: float = 0.0  # share of the question's key terms the sentence holds
 
 
-def best_sentences(question: str, hits: list[Hit], embedder: Embedder, query: np.ndarray) -> list[Quote]:
+def best_sentences(
+    question: str, hits: list[Hit], embedder: Embedder, query: np.ndarray, lang: str = ""
+) -> list[Quote]:
     """The best sentence of the best passage, and of each other passage that scored nearly as
-    well; in a passage, sentences are ranked by shared keywords and by meaning."""
-    terms = set(keyword_tokens(question))
-    quotes = []
+    well; in a passage, sentences are ranked by key terms held, by meaning and by the kind of
+    fact asked for."""
+    kinds = asked_for(question)
+    quotes: list[Quote] = []
     for n, hit in enumerate(hits[:PASSAGES], 1):
         if n > 1 and not (hits[0].score > 0 and hit.score >= NEAR_TOP * hits[0].score):
             continue
+        groups = key_terms(question, hit.lang, lang or hit.lang)
         candidates = []
-        for s, e in sentences(hit.text, 0, len(hit.text), hit.lang):
-            text = hit.text[s:e]
-            overlap = len(terms & set(keyword_tokens(text))) / max(len(terms), 1)
-            candidates.append((overlap, Quote(n, text[:MAX_CHARS], hit.start + s, hit.start + e, 0.0)))
-        candidates = sorted(candidates, key=lambda pair: -pair[0])[:PER_PASSAGE]
+        for unit in units(hit.text, hit.lang):
+            tokens = set(keyword_tokens(unit.shown))
+            held = coverage(groups, tokens)
+            bonus = KIND_BONUS * held if kinds and holds(unit.shown, kinds) else 0.0
+            candidates.append((held + bonus, held, unit))
+        candidates = sorted(candidates, key=lambda c: -c[0])[:PER_PASSAGE]
         if not candidates:
             continue
-        vectors = embedder.embed_passages([quote.text for _, quote in candidates])
-        # one passage is one language, so plain cosine compares its sentences fairly
-        scored = [
-            (lexical + float(v @ query), q) for (lexical, q), v in zip(candidates, vectors, strict=True)
-        ]
-        scored.sort(key=lambda pair: -pair[0])
-        chosen = [
-            pair
-            for i, pair in enumerate(scored[:2])
-            if i == 0 or (n == 1 and pair[0] >= scored[0][0] - SECOND)
-        ]
-        chosen.sort(key=lambda pair: pair[1].start)  # in reading order
-        quotes += [Quote(q.n, q.text, q.start, q.end, score) for score, q in chosen]
-    return quotes
+        vectors = embedder.embed_passages([unit.shown for _, _, unit in candidates])
+        scored = sorted(
+            (
+                (lexical + float(v @ query), held, unit)
+                for (lexical, held, unit), v in zip(candidates, vectors, strict=True)
+            ),
+            key=lambda c: -c[0],
+        )
+        chosen = [c for i, c in enumerate(scored[:2]) if i == 0 or (n == 1 and c[0] >= scored[0][0] - SECOND)]
+        terms = {t for group in groups for alternative in group for t in alternative}
+        for score, held, unit in sorted(chosen, key=lambda c: c[2].start):  # in reading order
+            quotes += _quote(n, hit, unit, score, held, terms)
+    return _bounded(quotes)
+
+
+def _quote(n: int, hit: Hit, unit: Unit, score: float, held: float, terms: set[str]) -> list[Quote]:
+    """A sentence (cut to its clauses when long), or a row with its table's header row."""
+    start, end = hit.start + unit.start, hit.start + unit.end
+    if not unit.row:
+        return [Quote(n, shorten(unit.shown, terms, keyword_tokens), start, end, score, held)]
+    top = header(hit.text, unit, hit.lang)
+    rows = [Quote(n, top.shown, hit.start + top.start, hit.start + top.end, score, held)] if top else []
+    return [*rows, Quote(n, unit.shown, start, end, score, held)]
+
+
+def _bounded(quotes: list[Quote]) -> list[Quote]:
+    kept: list[Quote] = []
+    total = 0
+    for quote in quotes:
+        if any(k.n == quote.n and k.start == quote.start for k in kept):
+            continue  # one header row over two quoted rows
+        if kept and total + len(quote.text) > MAX_CHARS:
+            break
+        kept.append(quote)
+        total += len(quote.text)
+    return kept
 
 
 LABEL = {
@@ -72,5 +104,16 @@ def extractive_text(quotes: list[Quote], lang: str) -> str:
             groups[-1].append(q)
         else:
             groups.append([q])
-    paragraphs = [f"> {' '.join(q.text for q in group)} [{group[0].n}]" for group in groups]
+    paragraphs = [_paragraph(group) for group in groups]
     return label + "\n\n" + "\n\n".join(paragraphs)
+
+
+def _paragraph(group: list[Quote]) -> str:
+    """Sentences run on; table rows (text with " | ") stay one per line."""
+    lines: list[str] = []
+    for q in group:
+        if lines and " | " not in q.text and " | " not in lines[-1]:
+            lines[-1] += " " + q.text
+        else:
+            lines.append(q.text)
+    return "> " + "\n".join(lines) + f" [{group[0].n}]"

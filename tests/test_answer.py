@@ -5,7 +5,7 @@ import pytest
 from ingest.pipeline import prepare
 from ingest.records import Page
 from ingest.store import Store
-from rag.answer import Answer, answer, ask
+from rag.answer import DECLINE, Answer, answer, ask
 from rag.llm import LLM
 from rag.prompts import SYSTEM
 from rag.retrieve import Retriever
@@ -109,3 +109,41 @@ def test_empty_library_and_empty_question(tmp_path):
 def test_bad_llm_url_is_refused():
     with pytest.raises(ValueError, match="must be an http"):
         LLM("localhost:8000", "m")
+
+
+def test_a_question_the_documents_do_not_answer_is_declined_with_the_closest_passages(retriever):
+    final = answer("What is the capital of Australia?", retriever, None)
+    assert not final.found and final.text == DECLINE["en"]
+    assert final.citations and not any(c.cited for c in final.citations)  # offered, not cited
+    zh = answer("特斯拉去年交付了多少辆汽车？", retriever, None)
+    assert not zh.found and zh.text == DECLINE["zh"]
+    found = answer("How long is the Yangtze?", retriever, None)
+    assert found.found and "6,300 km" in found.text
+
+
+def test_the_models_fixed_decline_is_recognised(retriever):
+    final = answer("What is the capital of Australia?", retriever, FakeLLM([DECLINE["en"]]))
+    assert final.mode == "llm" and not final.found and not any(c.cited for c in final.citations)
+    zh = answer("澳大利亚的首都是哪里？", retriever, FakeLLM(["文档中没有找到这个问题的答案。"]))
+    assert not zh.found
+    assert "文档中没有找到这个问题的答案" in zh_prompt(retriever)
+    assert answer("星河科技是哪一年成立的？", retriever, FakeLLM(["成立于2012年[1]。"])).found
+
+
+def zh_prompt(retriever: Retriever) -> str:
+    llm = FakeLLM(["[1]"])
+    answer("星河科技是哪一年成立的？", retriever, llm)
+    return llm.sent[0][0]["content"]
+
+
+def test_a_question_that_stands_alone_is_not_combined_with_the_last_one(retriever):
+    history = [
+        {"role": "user", "content": "星河科技是做什么的？"},
+        {"role": "assistant", "content": "生产数据存储设备[1]。"},
+    ]
+    final = answer("How long is the Yangtze river in km?", retriever, None, history=history)
+    assert final.query == "How long is the Yangtze river in km?"
+    elliptical = answer(
+        "那总部呢？", retriever, FakeLLM(["星河科技的总部在哪里？", "杭州[1]。"]), history=history
+    )
+    assert elliptical.query == "星河科技的总部在哪里？"

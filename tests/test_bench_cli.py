@@ -84,3 +84,49 @@ def test_search_modes_from_the_command_line(tmp_path):
         assert hits and "XR-7731" in hits[0]["text"]
     bad = run("rag", "search", "x", "--mode", "fuzzy", data_dir=tmp_path / "lib")
     assert bad.returncode == 2 and "invalid choice: 'fuzzy'" in bad.stderr
+
+
+def test_empty_questions_are_skipped_and_unanswerable_ones_should_be_declined(tmp_path):
+    folder = write_set(tmp_path / "tiny")
+    with (folder / "queries.jsonl").open("a", encoding="utf-8") as f:
+        for row in (
+            {"_id": "empty", "text": "  ", "lang": "en", "answers": ["x"]},
+            {
+                "_id": "outside",
+                "text": "How many vehicles did Tesla deliver in 2023?",
+                "lang": "en",
+                "answers": [],
+            },
+        ):
+            f.write(json.dumps(row) + "\n")
+    with (folder / "qrels.tsv").open("a", encoding="utf-8") as f:
+        f.write("empty\tp-river\t1\n")
+    env = {"RAG_LLM_BASE_URL": ""}
+    retrieval = run_json(
+        "rag", "bench", "retrieval", str(folder), "--mode", "hybrid", "--no-cache", data_dir=tmp_path
+    )
+    assert retrieval["results"][0]["skipped"] == 1 and retrieval["results"][0]["queries"] == 4
+    r = run_json("rag", "bench", "answers", str(folder), "--no-cache", data_dir=tmp_path, **env)["results"][0]
+    assert (r["queries"], r["skipped"], r["answerable"]) == (5, 1, 4)
+    assert r["answer_contains_gold"] == 1.0 and r["declined_unanswerable"] == 1.0
+    assert r["found_rate"] == 4 / 5
+
+
+def test_ask_takes_a_data_dir_and_says_whether_it_found_the_answer(tmp_path):
+    doc = tmp_path / "river.txt"
+    doc.write_text(CORPUS[0][2], encoding="utf-8")
+    library = tmp_path / "lib"
+    assert run("ingest", "add", str(doc), data_dir=library).returncode == 0
+    elsewhere = {"RAG_LLM_BASE_URL": "", "RAG_DATA_DIR": str(tmp_path / "unused")}
+    found = run_json("rag", "ask", "长江有多长？", "--data-dir", str(library), data_dir=library, **elsewhere)
+    assert found["found"] is True and "6300公里" in found["answer"]
+    outside = run_json(
+        "rag",
+        "ask",
+        "特斯拉2023年交付了多少辆汽车？",
+        "--data-dir",
+        str(library),
+        data_dir=library,
+        **elsewhere,
+    )
+    assert outside["found"] is False and outside["citations"] and not outside["citations"][0]["cited"]

@@ -27,12 +27,12 @@ from ui.admin import admin_page, is_admin
 from ui.api_tokens import tokens_section
 from ui.auth import sign_out, signed_in
 from ui.drawing import draw_page
-from ui.evidence import highlight
 from ui.i18n import STRINGS, default_language
 from ui.jobs_view import jobs_panel
 from ui.labels import doc_labels, size_text
 from ui.places import source_label
 from ui.plural import counted
+from ui.quoted import STYLE, marked_units, pages_of, passage_html
 from ui.render import answer_html, escape
 from ui.upload import digest, queue_upload
 
@@ -57,9 +57,9 @@ def job_queue() -> tuple[Jobs, threading.Event]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def evidence_image(path: str, page: int, passage: str) -> bytes | None:
+def evidence_image(path: str, page: int, marks: tuple[str, ...]) -> bytes | None:
     settings = resources()[0]  # drawn in a limited child: a huge page can't swell the server
-    return draw_page(Path(path), page, passage, settings.render_timeout_s, settings.render_memory_mb)
+    return draw_page(Path(path), page, list(marks), settings.render_timeout_s, settings.render_memory_mb)
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -76,6 +76,7 @@ def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: di
     if answer.note and answer.note != answer.text:
         st.info(escape(answer.note))
     cited = [c for c in answer.citations if c.cited]
+    st.markdown(STYLE, unsafe_allow_html=True)
     if cited:
         st.markdown(f"**{T['sources']}**")
     for i, c in enumerate(cited):
@@ -83,19 +84,25 @@ def sources(answer: Answer, T: dict[str, str], retriever: Retriever, lang_of: di
             saved.unavailable(T, c)
             continue
         with st.expander(page_label(T, c), expanded=i == 0):
-            passage = highlight(c.text, lang_of.get(c.doc_id, ""), answer.text, c.n)
-            st.markdown(passage, unsafe_allow_html=True)
+            lang = lang_of.get(c.doc_id, "")
+            marked = marked_units(c.text, lang, answer.text, c.n)
+            st.markdown(passage_html(c.text, lang, marked), unsafe_allow_html=True)
             original = retriever.store.original(c.doc_id)
             if original is not None and original.suffix == ".pdf":
-                image = evidence_image(str(original), c.page, c.text)
-                if image:
-                    st.image(image, caption=page_label(T, c), width=720)
+                # the page holding the quoted sentences, each page of a cross-page passage
+                texts = [c.text[u.start : u.end] for u in marked] or [c.text]
+                pages = retriever.store.pages(c.doc_id) if c.page != c.page_end else []
+                for page, marks in pages_of(texts, pages, c.page, c.page_end).items():
+                    image = evidence_image(str(original), page, tuple(marks))
+                    if image:
+                        caption = source_label(T, c.n, c.doc, page, page, c.place)
+                        st.image(image, caption=caption, width=720)
     uncited = [c for c in answer.citations if not c.cited and c.doc_id in lang_of]
     if uncited:
-        with st.expander(T["other_sources"], expanded=False):
+        with st.expander(T["other_sources"] if answer.found else T["closest"], expanded=False):
             for c in uncited:
                 st.markdown(f"**{page_label(T, c)}**")
-                st.markdown(highlight(c.text, "", "", c.n, spans=[]), unsafe_allow_html=True)
+                st.markdown(passage_html(c.text, lang_of.get(c.doc_id, ""), []), unsafe_allow_html=True)
 
 
 def choose_collection(T: dict[str, str], settings: Settings, visible: list[str] | None) -> str | None:

@@ -14,7 +14,9 @@ from pathlib import Path
 from ingest.worker import die_with_parent
 
 
-def draw_page(pdf: Path, page: int, passage: str, timeout_s: float, memory_mb: int) -> bytes | None:
+def draw_page(
+    pdf: Path, page: int, passage: str | list[str], timeout_s: float, memory_mb: int
+) -> bytes | None:
     """ui.evidence.page_image in a child process; None when it can't draw, runs out of time
     or memory (the page is then shown as text only)."""
     if timeout_s <= 0 or memory_mb <= 0:

@@ -16,8 +16,9 @@ MAX_PIXELS = 12_000_000  # a huge page is drawn smaller: about 48 MB of RGBA at 
 MARK = (255, 200, 0, 90)
 
 
-def page_image(pdf: Path, page: int, passage: str, password: str | None = None) -> bytes | None:
-    """PNG of the page with the passage's text boxes marked; None when the page can't be drawn."""
+def page_image(pdf: Path, page: int, passage: str | list[str], password: str | None = None) -> bytes | None:
+    """PNG of the page with the text boxes of the passage (or of each of these sentences)
+    marked; None when the page can't be drawn."""
     try:
         document = pypdfium2.PdfDocument(pdf, password=password)
     except pypdfium2.PdfiumError:
@@ -28,7 +29,8 @@ def page_image(pdf: Path, page: int, passage: str, password: str | None = None) 
         pdf_page = document[page - 1]
         scale = fit_scale(pdf_page.get_width(), pdf_page.get_height())
         image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
-        boxes = passage_boxes(pdf_page, passage)
+        texts = [passage] if isinstance(passage, str) else passage
+        boxes = [box for text in texts for box in passage_boxes(pdf_page, text)]
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)
         height = pdf_page.get_height()

@@ -1,0 +1,97 @@
+"""What an extractive answer quotes: whole sentences, table rows as rows, the sentence holding
+the fact asked for, across languages too."""
+
+from ingest.keywords import keyword_tokens
+from rag.asks import asked_for, holds
+from rag.extractive import best_sentences, extractive_text
+from rag.followup import leans_on_history
+from rag.retrieve import Hit
+from rag.units import cells_of, flatten, header, shorten, units
+from tests.fakes import FakeEmbedder
+
+ONE_CELL_PER_LINE = "Item\n2023\n2022\nNet sales\n10,208.6\n8,630.9\nCost of sales\n6,114.2\n5,201.7"
+
+
+def hit(text: str, lang: str, score: float = 1.0, n: int = 0) -> Hit:
+    return Hit(f"c{n}", f"d{n}", f"doc{n}.pdf", 1, 1, 0, len(text), text, lang, score)
+
+
+def test_a_table_read_one_cell_per_line_is_quoted_as_rows():
+    rows = [u.shown for u in units(ONE_CELL_PER_LINE, "en") if u.row]
+    assert "Net sales | 10,208.6 | 8,630.9" in rows
+    assert "Cost of sales | 6,114.2 | 5,201.7" in rows
+    assert cells_of("营业收入（元） 4,755,785.11 5,699,227.63 -16.55%") == [
+        "营业收入（元）", "4,755,785.11", "5,699,227.63", "-16.55%",
+    ]  # fmt: skip
+
+
+def test_a_quoted_row_keeps_its_header_row():
+    table = (
+        "项目 本报告期 上年同期\n营业收入（元） 4,755,785.11 5,699,227.63\n"
+        "净利润（元） -4,648,986.52 -15,563,758.44"
+    )
+    row = next(u for u in units(table, "zh") if u.shown.startswith("净利润"))
+    top = header(table, row, "zh")
+    assert top is not None and top.shown == "项目 本报告期 上年同期"
+
+
+def test_a_long_sentence_is_cut_between_clauses_never_inside_a_number():
+    filler = "，".join(f"第{i}项说明与问题无关的内容" for i in range(20))
+    sentence = filler + "，公司营业收入为4,755,785.11元，同比下降16.55%，" + filler + "。"
+    cut = shorten(sentence, set(keyword_tokens("营业收入是多少")), keyword_tokens)
+    assert "4,755,785.11" in cut and cut.startswith("…") and cut.endswith("…")
+    assert len(cut) <= 205 and cut.strip("…") in sentence
+
+
+def test_wrapped_lines_join_as_one_sentence():
+    assert flatten("保证季度报告内容的真\n实、准确、完整", "zh") == "保证季度报告内容的真实、准确、完整"
+    assert flatten("The company sold\n1,200 panels", "en") == "The company sold 1,200 panels"
+
+
+def test_the_sentence_holding_the_number_asked_for_is_quoted():
+    text = (
+        "The Yangtze is an important river for shipping and trade in China. "
+        "The Yangtze river is about 6,300 km long. It flows into the East China Sea."
+    )
+    embedder = FakeEmbedder()
+    question = "How long is the Yangtze river?"
+    quotes = best_sentences(
+        question, [hit(text, "en")], embedder, embedder.embed_queries([question])[0], "en"
+    )
+    assert "6,300 km" in quotes[0].text
+    assert asked_for(question) == ["number"] and holds("6,300 km", ["number"])
+
+
+def test_a_chinese_question_finds_the_english_sentence_by_dictionary_glosses():
+    text = (
+        "The museum opened a new wing for modern art. "
+        "The company hired 450 engineers in 2021. Its headquarters are in Boston."
+    )
+    embedder = FakeEmbedder()
+    question = "公司招聘了多少工程师？"
+    quotes = best_sentences(
+        question, [hit(text, "en")], embedder, embedder.embed_queries([question])[0], "zh"
+    )
+    assert "450 engineers" in quotes[0].text and quotes[0].coverage > 0
+
+
+def test_rows_stay_one_per_line_in_the_answer():
+    embedder = FakeEmbedder()
+    question = "What were net sales in 2023?"
+    quotes = best_sentences(
+        question, [hit(ONE_CELL_PER_LINE, "en")], embedder, embedder.embed_queries([question])[0], "en"
+    )
+    text = extractive_text(quotes, "en")
+    assert (
+        "Net sales | 10,208.6 | 8,630.9" in text.splitlines()[2] or "\nNet sales | 10,208.6 | 8,630.9" in text
+    )
+    assert len(text) < 400
+
+
+def test_only_questions_that_cannot_stand_alone_lean_on_history():
+    assert leans_on_history("那负债呢？", "zh")
+    assert leans_on_history("and in 2021?", "en")
+    assert leans_on_history("When was it founded?", "en")
+    assert not leans_on_history("How long did it take Luo Tianyi to become popular?", "en")
+    assert not leans_on_history("What is the capital of Australia?", "en")
+    assert not leans_on_history("长江有多长？", "zh")
