@@ -128,7 +128,7 @@ def extractive(
     start = time.perf_counter()
     vector = embed_query(retriever.embedder, question)
     quotes = best_sentences(question, hits, retriever.embedder, vector, lang)
-    found = bool(quotes) and support(hits, quotes).found
+    found = bool(quotes) and support(question, lang, hits).found
     text = extractive_text(quotes, lang) if found else DECLINE[prompt_lang(lang)]
     timings["extract_s"] = time.perf_counter() - start
     cited = resolve(text, hits)

@@ -14,7 +14,10 @@ from rag.terms import coverage, key_terms
 from rag.units import Unit, header, shorten, units
 
 PASSAGES = 3  # sentences come from the best few passages only
-NEAR_TOP = 0.8  # another passage is quoted only when it scored nearly as well as the best
+# Another passage is quoted only when it scored nearly as well as the best (calibrated dense
+# scores): measured on xquad_en_ans, citation precision 0.80 -> 0.91, answers holding the
+# gold answer 0.87 -> 0.86.
+NEAR_TOP = 0.25
 PER_PASSAGE = 6  # sentences per passage compared by meaning
 SECOND = 0.15  # the best passage gives a second sentence when it scores within this of its first
 KIND_BONUS = 0.3  # a sentence holding the kind of fact asked for (measured on the twin sets)
@@ -40,7 +43,7 @@ def best_sentences(
     kinds = asked_for(question)
     quotes: list[Quote] = []
     for n, hit in enumerate(hits[:PASSAGES], 1):
-        if n > 1 and not (hits[0].score > 0 and hit.score >= NEAR_TOP * hits[0].score):
+        if n > 1 and hit.score < hits[0].score - NEAR_TOP:
             continue
         groups = key_terms(question, hit.lang, lang or hit.lang)
         candidates = []

@@ -10,8 +10,8 @@ from ingest.sentences import sentences
 NUMBER = re.compile(r"^[-+(（]?[$¥￥€£]?\d[\d,，]*(?:\.\d+)?[%％)）]?$|^[-—–]$")
 ROW_SHARE = 0.4  # a block of lines is a table when this share of its lines hold number cells
 CELLS_PER_ROW = 8  # number-only lines after a label line that are read as that row's cells
-LONG = 200  # characters: a longer sentence is quoted by the clauses around its match
-CLAUSE_END = re.compile(r"[，、；,;：:]")
+LONG = 300  # characters: a longer sentence is quoted by the clauses around its match
+CLAUSE_END = re.compile(r"[，、；;：]|[,:](?=\s)")  # not the comma of 1,200
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def shorten(shown: str, terms: set[str], tokenize: Callable[[str], list[str]]) -
         options = [i for i in options if bounds[max(last, i)][1] - bounds[min(first, i)][0] <= LONG]
         if not options:
             break
-        step = max(options, key=lambda i: (scores[i], -abs(i - best)))
+        step = max(options, key=lambda i: (scores[i], i > best))  # the answer tends to follow
         first, last = min(first, step), max(last, step)
     piece = shown[bounds[first][0] : bounds[last][1]].strip()
     if len(piece) > LONG:  # one clause longer than the bound: cut at a space or between Han characters

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from rag.prompts import DECLINE
 from tests.cli import ROOT, env
 from tests.pdfs import make_pdf
 
@@ -26,6 +27,8 @@ PAGES = [
     "第一章 公司简介\n星河科技有限公司成立于二〇一二年，总部位于杭州，主要从事数据存储设备的研发和销售。",
     "第二章 地理知识\n长江是中国最长的河流，全长约6300公里，"
     "流经青海、西藏、四川、重庆、湖北等省市，最后注入东海。",
+    "第三章 财务数据\n单位：万元\n项目 2023年 2022年\n营业收入 10,208.6 8,630.9\n"
+    "净利润 1,234.5 987.6\n研发投入 2,345.0 1,876.2",
 ]
 
 
@@ -94,7 +97,7 @@ def test_upload_then_ask_in_chinese_and_english(page: Page, tmp_path: Path):
     page.get_by_role("tab", name="文档库").click()
     pdf = make_pdf(tmp_path / "星河科技.pdf", PAGES)
     page.locator("input[type=file]").set_input_files(str(pdf))
-    expect(page.get_by_text("星河科技.pdf：2 页")).to_be_visible(timeout=180_000)
+    expect(page.get_by_text("星河科技.pdf：3 页")).to_be_visible(timeout=180_000)
 
     page.get_by_role("tab", name="问答").click()
     ask(page, "长江有多长？", 0)
@@ -107,6 +110,17 @@ def test_upload_then_ask_in_chinese_and_english(page: Page, tmp_path: Path):
     answer = page.get_by_test_id("stChatMessage").nth(3)
     expect(answer.get_by_text("[1] 星河科技.pdf 第 2 页").first).to_be_visible(timeout=60_000)
     answer.screenshot(path=str(OUTPUT / "answer-en-question.png"))
+
+    ask(page, "2023年的净利润是多少？", 2)  # a number inside a table row
+    answer = page.get_by_test_id("stChatMessage").nth(5)
+    expect(answer.get_by_text("[1] 星河科技.pdf 第 3 页").first).to_be_visible(timeout=60_000)
+    expect(answer.get_by_text("净利润 | 1,234.5 | 987.6").first).to_be_visible()
+    answer.screenshot(path=str(OUTPUT / "answer-table-row.png"))
+
+    ask(page, "特斯拉2023年交付了多少辆汽车？", 3)  # not in the library
+    answer = page.get_by_test_id("stChatMessage").nth(7)
+    expect(answer.get_by_text(DECLINE["zh"].split("。")[0]).first).to_be_visible(timeout=60_000)
+    expect(answer.get_by_text("最接近的段落（未能回答问题）")).to_be_visible()
     page.screenshot(path=str(OUTPUT / "page.png"), full_page=True)
 
 
