@@ -19,7 +19,10 @@ def key_terms(question: str, passage_lang: str, question_lang: str) -> tuple[Gro
     if passage_lang == question_lang or passage_lang not in ("zh", "en") or question_lang not in ("zh", "en"):
         return tuple(((t,),) for t in own)
     # across languages only names and numbers match as they are; the rest goes by dictionary
-    groups: list[Group] = [((t,),) for t in own if t.isascii()]
+    # (the Latin words of a Chinese question are names; an English question's words are not)
+    groups: list[Group] = [
+        ((t,),) for t in own if t.isascii() and (question_lang == "zh" or any(c.isdigit() for c in t))
+    ]
     translated = english_terms(question) if passage_lang == "en" else chinese_terms(question)
     for alternatives in translated:
         group = tuple(tuple(keyword_tokens(a)) for a in alternatives)
