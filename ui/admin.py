@@ -16,7 +16,7 @@ from ingest.settings import Settings
 from ingest.store import Store
 from ingest.tokens import Tokens
 from ingest.users import EVERY, User, Users
-from ui.jobs_view import jobs_panel
+from ui.jobs_view import jobs_list
 from ui.plural import counted
 from ui.render import escape
 
@@ -44,8 +44,8 @@ def admin_page(T: dict[str, str], settings: Settings, store: Store, me: User, jo
         st.dataframe(pd.DataFrame([e.__dict__ for e in events]), hide_index=True, width="stretch")
     with parts[4]:
         feedback_part(T, settings)
-    with parts[5]:  # every collection's jobs, with the Library tab's actions
-        jobs_panel(T, jobs, None, scope="admin")
+    with parts[5]:  # every collection's jobs, with the Library tab's actions (redrawn on each
+        jobs_list(T, jobs, None, scope="admin")  # action: one list per page refreshes itself)
 
 
 def act(T: dict[str, str], settings: Settings, me: User, what: str, change: Callable[[], object]) -> None:

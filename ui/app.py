@@ -35,6 +35,7 @@ from ui.plural import counted
 from ui.quoted import STYLE, marked_units, pages_of, passage_html
 from ui.render import answer_html, escape
 from ui.upload import digest, queue_upload
+from ui.widget_texts import translate_widgets
 
 
 @st.cache_resource
@@ -188,7 +189,8 @@ def library_section(T: dict[str, str], retriever: Retriever, documents: list[Doc
     rows = [row(T, d) for d in shown]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     labels = doc_labels(T, shown)  # equal names told apart: the picker acts on document ids
-    chosen = st.multiselect(T["delete"], list(labels), format_func=labels.__getitem__, key="to_delete")
+    chosen = st.multiselect(T["delete"], list(labels), format_func=labels.__getitem__, key="to_delete",
+                            placeholder=T["pick_docs" if labels else "no_docs_to_pick"])  # fmt: skip
     if chosen and st.button(T["delete"], key="delete"):
         st.session_state["confirm"] = chosen
     pending = st.session_state.get("confirm")
@@ -222,6 +224,7 @@ def chat_section(
     doc_ids: list[str] | None,
     user: User,
     jobs: Jobs,
+    question: str | None,
 ) -> None:
     visible = collections_of(user)
     kept = Conversations(settings.data_dir)
@@ -236,7 +239,7 @@ def chat_section(
                 st.caption(counted(T, "still_indexing", message["indexing"]))
             if message.get("turn_id"):
                 saved.feedback(T, kept, user, message["turn_id"])
-    if not (question := st.chat_input(T["ask"])):
+    if not question:
         return
     history = [{"role": m["role"], "content": re.sub(r"\[\d+\]", "", m["content"])} for m in messages]
     messages.append({"role": "user", "content": question})
@@ -294,7 +297,8 @@ with st.sidebar:
         if st.button(T["logout"], key="logout"):
             sign_out(settings)
     names = doc_labels(T, documents)
-    selected = st.multiselect(T["filter"], list(names), format_func=names.__getitem__, key="filter")
+    selected = st.multiselect(T["filter"], list(names), format_func=names.__getitem__, key="filter",
+                              placeholder=T["pick_docs" if names else "no_docs_to_pick"])  # fmt: skip
     saved.new_button(T)
     if llm is None:
         st.caption(T["llm_off"])
@@ -307,11 +311,16 @@ with st.sidebar:
 
 saved.reopen_from_address(Conversations(settings.data_dir), user)
 admin = is_admin(user, settings)
-chat_tab, library_tab, *admin_tab = st.tabs([T["chat"], T["library"], *([T["admin"]] if admin else [])])
+chat_tab, library_tab, *admin_tab = st.tabs([T["chat"], T["library"], *([T["admin"]] if admin else [])],
+                                            key="tab", on_change="rerun")  # fmt: skip
+# At the top level, the chat box is pinned to the bottom of the window and the page scrolls to
+# each new answer; shown only while the Chat tab is open (`open` is None where it can't be known).
+question = st.chat_input(T["ask"], key="question") if chat_tab.open is not False else None
 if admin_tab:
     with admin_tab[0]:
         admin_page(T, settings, retriever.store, user, jobs)
 with library_tab:
+    translate_widgets(T, settings.max_file_mb)
     upload_section(T, settings, jobs, visible)
     jobs_panel(T, jobs, visible)
     library_section(T, retriever, retriever.store.documents(visible))
@@ -322,7 +331,7 @@ with chat_tab:
         st.info(T["empty_library"])
     elif not documents:
         st.info(counted(T, "indexing_now", jobs.pending(visible)))
-    chat_section(T, settings, retriever, llm, selected or None, user, jobs)
+    chat_section(T, settings, retriever, llm, selected or None, user, jobs, question)
 with st.sidebar:  # after the chat: lists the conversation this run's question started
     saved.sidebar(T, Conversations(settings.data_dir), user)
     tokens_section(T, settings, user)

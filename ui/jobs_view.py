@@ -62,7 +62,12 @@ def shown_jobs(jobs: list[Job]) -> tuple[list[Job], int]:
 
 
 @st.fragment(run_every=2)
-def jobs_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None, scope: str = "library") -> None:
+def jobs_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
+    """The Library tab's job list, redrawn every 2 s."""
+    jobs_list(T, jobs, visible)
+
+
+def jobs_list(T: dict[str, str], jobs: Jobs, visible: list[str] | None, scope: str = "library") -> None:
     """The job list; when a job this session saw running is done, the whole page is redrawn
     (the document list and the question filter gain the new document). `scope` tells the
     widgets of two lists on one page (Library tab, Admin tab) apart."""
