@@ -97,7 +97,8 @@ def test_upload_then_ask_in_chinese_and_english(page: Page, tmp_path: Path):
     page.get_by_role("tab", name="文档库").click()
     pdf = make_pdf(tmp_path / "星河科技.pdf", PAGES)
     page.locator("input[type=file]").set_input_files(str(pdf))
-    expect(page.get_by_text("星河科技.pdf：3 页")).to_be_visible(timeout=180_000)
+    library = page.get_by_role("tabpanel", name="文档库")
+    expect(library.get_by_text("星河科技.pdf：3 页").first).to_be_visible(timeout=180_000)
 
     page.get_by_role("tab", name="问答").click()
     ask(page, "长江有多长？", 0)
