@@ -23,9 +23,15 @@ HEIGHT = 700  # a laptop's window: a few answers fill it
 
 
 def after_text(page: Page, selector: str) -> str:
-    """What CSS draws after the element (the translated text), without its quotes."""
-    found = page.locator(selector).first.evaluate("e => getComputedStyle(e, '::after').content")
-    return str(found).strip('"')
+    """What CSS draws after the element (the translated text), without its quotes; the style
+    may arrive a moment after the element."""
+    found = ""
+    for _ in range(60):
+        found = str(page.locator(selector).first.evaluate("e => getComputedStyle(e, '::after').content"))
+        if found not in ("none", "normal", ""):
+            break
+        page.wait_for_timeout(500)
+    return found.strip('"')
 
 
 def pinned(page: Page) -> bool:
@@ -49,7 +55,7 @@ def test_uploader_texts_in_chinese_and_a_pinned_chat_box_that_follows_answers(tm
         )
         expect(page.get_by_test_id("stChatInput")).to_have_count(0)  # the Library tab has no chat box
         page.locator("input[type=file]").set_input_files(str(make_pdf(tmp_path / "星河.pdf", PAGES)))
-        expect(page.get_by_text("星河.pdf：2 页").first).to_be_visible(timeout=300_000)
+        expect(page.get_by_text("星河.pdf：2 页")).to_be_visible(timeout=300_000)
 
         page.get_by_role("tab", name="问答").click()
         expect(page.get_by_test_id("stChatInput")).to_be_visible(timeout=60_000)

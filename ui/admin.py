@@ -31,8 +31,10 @@ def admin_page(T: dict[str, str], settings: Settings, store: Store, me: User, jo
     done = st.session_state.pop("admin_done", None)
     if done:
         st.success(T["admin_done"].format(what=escape(done)))
+    # With RAG_AUTH=off the Library tab already lists every job: no second list of the same jobs.
+    every_job = [T["jobs"]] if settings.auth != "off" else []
     parts = st.tabs([T["admin_users"], T["admin_collections"], T["admin_stats"], T["admin_audit"],
-                     T["admin_feedback"], T["jobs"]])  # fmt: skip
+                     T["admin_feedback"], *every_job])  # fmt: skip
     with parts[0]:
         users_part(T, settings, users, me)
     with parts[1]:
@@ -44,8 +46,9 @@ def admin_page(T: dict[str, str], settings: Settings, store: Store, me: User, jo
         st.dataframe(pd.DataFrame([e.__dict__ for e in events]), hide_index=True, width="stretch")
     with parts[4]:
         feedback_part(T, settings)
-    with parts[5]:  # every collection's jobs, with the Library tab's actions (redrawn on each
-        jobs_list(T, jobs, None, scope="admin")  # action: one list per page refreshes itself)
+    if every_job:
+        with parts[5]:  # every collection's jobs, with the Library tab's actions (redrawn on each
+            jobs_list(T, jobs, None, scope="admin")  # action: one list per page refreshes itself)
 
 
 def act(T: dict[str, str], settings: Settings, me: User, what: str, change: Callable[[], object]) -> None:
