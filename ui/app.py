@@ -276,7 +276,10 @@ def chat_section(
             saved.feedback(T, kept, user, turn_id)
 
 
-st.set_page_config(page_title="文档问答 · Document Q&A", page_icon=":material/description:", layout="wide")
+# The icon is a file served by this server: a ":material/…:" icon is fetched from an outside font
+# server by every browser that opens the page, which an intranet page must not make it do.
+ICON = Path(__file__).with_name("icon.png")
+st.set_page_config(page_title="文档问答 · Document Q&A", page_icon=str(ICON), layout="wide")
 try:
     settings, retriever, llm = resources()
     jobs = job_queue()[0]
