@@ -16,11 +16,13 @@ from streamlit.testing.v1 import AppTest
 import rag.dense
 from ingest.atomic import write_atomic
 from ingest.errors import StorageError
+from ingest.indexer import indexing_from, start_worker
 from ingest.jobs import Jobs
 from ingest.pipeline import add_file
+from ingest.settings import load_settings
 from ingest.store import Store
 from ingest.worker import Reader
-from rag.retrieve import Retriever
+from rag.retrieve import Retriever, open_retriever
 from tests.cli import ROOT
 from tests.safety import ESCAPED
 
@@ -150,6 +152,9 @@ def test_a_read_only_data_directory_is_searched_and_refuses_writes_clearly(tmp_p
 def test_the_app_says_in_chinese_that_the_disk_is_full(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "lib"))
     monkeypatch.setenv("RAG_LLM_BASE_URL", "")
+    # The app's own worker is a child process, out of this test's reach: a worker thread here,
+    # on the same library and model, indexes the upload with the full disk patched in.
+    monkeypatch.setenv("RAG_APP_WORKER", "false")
     st.cache_resource.clear()
     st.cache_data.clear()
     app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()
@@ -157,9 +162,13 @@ def test_the_app_says_in_chinese_that_the_disk_is_full(tmp_path, monkeypatch):
     monkeypatch.setattr(Store, "_commit", full_disk)
     app = app.file_uploader[0].upload("笔记.txt", "长江是中国最长的河流。".encode(), "text/plain").run()
     jobs = Jobs(tmp_path / "lib")
+    settings = load_settings()
+    retriever = open_retriever(settings)
+    stop = start_worker(jobs, retriever.store, retriever.embedder, indexing_from(settings))
     deadline = time.monotonic() + 240
-    while jobs.pending() and time.monotonic() < deadline:  # the app's worker indexes it
+    while jobs.pending() and time.monotonic() < deadline:
         time.sleep(0.3)
+    stop.set()
     app = app.run()
     assert not app.exception
     shown = [ESCAPED.sub(r"\1", e.value) for e in [*app.error, *app.markdown, *app.warning]]
