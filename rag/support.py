@@ -50,9 +50,12 @@ def support(question: str, lang: str, hits: list[Hit]) -> Support:
     sentence = passage = 0.0
     terms = len(key_terms(question, lang, lang))
     for hit in hits[:PASSAGES]:
-        groups = key_terms(question, hit.lang, lang or hit.lang)
-        passage = max(passage, coverage(groups, set(keyword_tokens(hit.text))))
-        for unit in units(hit.text, hit.lang):
-            sentence = max(sentence, coverage(groups, set(keyword_tokens(unit.shown))))
+        # A passage's language is its majority by characters: a Chinese slide with an English
+        # note may be labelled English and still hold the question's own words, so those count too.
+        langs = {hit.lang, lang} if lang else {hit.lang}
+        for groups in (key_terms(question, passage_lang, lang or hit.lang) for passage_lang in langs):
+            passage = max(passage, coverage(groups, set(keyword_tokens(hit.text))))
+            for unit in units(hit.text, hit.lang):
+                sentence = max(sentence, coverage(groups, set(keyword_tokens(unit.shown))))
     across = bool(hits) and bool(lang) and hits[0].lang != lang
     return Support(hits[0].score if hits else float("-inf"), sentence, passage, terms, across)

@@ -150,9 +150,15 @@ def test_filter_to_selected_documents(app, tmp_path):
     app = settle(uploader.upload("b.pdf", other, "application/pdf").run())
     doc_b = next(d for d in app.sidebar.multiselect[0].options if "b.pdf" in d)
     app = app.sidebar.multiselect[0].select(doc_b).run()
-    app = app.chat_input[0].set_value("长江有多长？").run()
+    app = app.chat_input[0].set_value("黄河有多长？").run()
     labels = [e.label.replace("\\", "") for e in app.chat_message[1].expander]
-    assert labels and all("b.pdf" in label for label in labels[:1]) and not any("a.pdf" in x for x in labels)
+    assert labels and "b.pdf" in labels[0] and not any("a.pdf" in x for x in labels)
+    app = app.chat_input[0].set_value("长江有多长？").run()  # only a.pdf answers it: filtered out
+    reply = app.chat_message[3]
+    shown = " ".join([*texts(reply.markdown), *(e.label for e in reply.expander)])
+    assert "6300" not in shown and "a.pdf" not in shown
+    declined = "文档中没有找到这个问题的答案"  # in the question's language
+    assert any(declined in t for t in texts(reply.markdown)), shown
 
 
 def test_delete_asks_for_confirmation(app, tmp_path):
