@@ -84,14 +84,19 @@ def test_search_and_documents_show_only_the_users_collections(api):
 
 def test_chat_answers_with_citations_from_the_users_collections_only(api):
     client, tokens, _ = api
-    ask = {"model": "docqa", "messages": [{"role": "user", "content": "员工有多少人？平均年薪是多少？"}]}
-    done = client.post("/v1/chat/completions", json=ask, headers=auth(tokens["alice"]))
+    revenue = {"model": "docqa", "messages": [{"role": "user", "content": "营业收入是多少？"}]}
+    done = client.post("/v1/chat/completions", json=revenue, headers=auth(tokens["alice"]))
     assert done.status_code == 200, done.text
     reply = done.json()
     assert reply["object"] == "chat.completion" and reply["choices"][0]["message"]["role"] == "assistant"
     assert reply["citations"] and {c["doc_id"] for c in reply["citations"]} == {"finance"}
     assert set(reply["citations"][0]) >= {"n", "doc_id", "doc", "page", "text"}
     assert "[1]" in reply["choices"][0]["message"]["content"]
+    # Only hr answers this: alice gets a decline, and no passage of hr among its citations
+    ask = {"model": "docqa", "messages": [{"role": "user", "content": "员工有多少人？平均年薪是多少？"}]}
+    declined = client.post("/v1/chat/completions", json=ask, headers=auth(tokens["alice"])).json()
+    assert "hr" not in {c["doc_id"] for c in declined["citations"]}
+    assert "三千二百" not in json.dumps(declined, ensure_ascii=False)
     root = client.post("/v1/chat/completions", json=ask, headers=auth(tokens["root"])).json()
     assert "hr" in {c["doc_id"] for c in root["citations"]}
     narrowed = client.post(
