@@ -5,6 +5,8 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
+from ui.quoted import STYLE
+
 # Tags that only lay text out; everything else (img, a, script, iframe, style, svg, ...) could
 # run code or load something from elsewhere.
 LAYOUT = {"p", "div", "mark", "br", "strong", "em", "blockquote", "pre", "code", "hr", "ul", "ol", "li"}
@@ -29,6 +31,8 @@ def problems(markdown: str, allow_html: bool) -> list[str]:
     """Why `markdown` is unsafe to show (empty when it is safe): a tag we don't make, an
     attribute other than class, markdown read inside our HTML, or a bare URL or e-mail address
     that markdown would turn into a link."""
+    if markdown == STYLE:  # the page's own constant style sheet, drawn alone: no text of anyone's
+        return []
     rendered = MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
     parser = _Tags()
     parser.feed(rendered.render(markdown))
