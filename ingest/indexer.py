@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.embed import Embedder
+from ingest.job import EMBEDDING, STORING, Job, Stopped, worker_name
 from ingest.job_errors import reason, too_big
-from ingest.jobs import EMBEDDING, STORING, Job, Jobs, Stopped, worker_name
+from ingest.jobs import Jobs
 from ingest.pipeline import add_file
 from ingest.settings import Settings
 from ingest.store import Store

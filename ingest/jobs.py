@@ -7,29 +7,36 @@ claimed again and run from the start: its partial work was never committed."""
 
 import hashlib
 import json
-import os
 import shutil
-import socket
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.atomic import write_atomic
+from ingest.job import (
+    CANCELLED,
+    COLUMNS,
+    DONE,
+    FAILED,
+    OPEN,
+    QUEUED,
+    READING,
+    RUNNING,
+    Job,
+    Stopped,
+    dead,
+    job_of,
+)
 from ingest.names import safe_name
 from ingest.pipeline import file_id
 from ingest.store import DB_NAME
 
 UPLOADS = "uploads"  # DATA/uploads/: files of queued, running and failed jobs, named by job
-QUEUED, READING, EMBEDDING, STORING = "queued", "reading", "embedding", "storing"
-DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
-RUNNING = (READING, EMBEDDING, STORING)
-OPEN = (QUEUED, *RUNNING)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -44,61 +51,8 @@ CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
 """
 
 
-class Stopped(Exception):
-    """The job was cancelled, or another worker took it over: stop working on it."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One file to index. `error` is {"code": ..., "params": {...}}: shown in the reader's
-    interface language; `note` is what the person should know about a finished job."""
-
-    id: int
-    file: str
-    upload: str
-    content: str
-    size: int
-    collection: str
-    state: str
-    done: int
-    total: int
-    error: dict | None
-    doc_id: str | None
-    created: str
-    finished: str | None
-    attempts: int = 0
-    note: dict = field(default_factory=dict)
-
-
-COLUMNS = (
-    "id, file, upload, content, size, collection, state, done, total, error, doc_id, created, finished, "
-    "attempts, note"
-)
-
-
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def worker_name() -> str:
-    """Who holds a job: host, process and a random part (a thread or a restarted process)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def dead(owner: str | None) -> bool:
-    """Whether `owner` was a process of this machine that no longer runs (killed, crashed):
-    its job need not wait for the lease to run out."""
-    host, _, rest = (owner or "").partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, another user's
-        return False
-    return False
 
 
 class Jobs:
@@ -336,13 +290,3 @@ def content_hash(source: Path | bytes) -> str:
     if isinstance(source, bytes):
         return hashlib.sha256(source).hexdigest()[:16]
     return file_id(source)
-
-
-def job_of(row: tuple) -> Job:
-    (job_id, file, upload, content, size, collection, state, done, total, error, doc_id, created,
-     finished, attempts, note) = row  # fmt: skip
-    return Job(
-        job_id, file, upload, content, size, collection, state, done, total,
-        json.loads(error) if error else None, doc_id, created, finished, attempts,
-        json.loads(note) if note else {},
-    )  # fmt: skip

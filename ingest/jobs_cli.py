@@ -12,7 +12,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.indexer import indexing_from, start_worker, work
-from ingest.jobs import DONE, FAILED, OPEN, Job, Jobs
+from ingest.job import DONE, FAILED, OPEN, Job
+from ingest.jobs import Jobs
 from ingest.library import open_library
 from ingest.limits import check_upload_size
 from ingest.load import SUPPORTED

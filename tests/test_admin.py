@@ -156,7 +156,8 @@ def test_admin_gives_and_takes_the_admin_role_but_not_their_own(library, monkeyp
 
 
 def test_the_admin_tab_lists_every_collections_jobs_and_cancels_one(library, monkeypatch):
-    from ingest.jobs import CANCELLED, Jobs
+    from ingest.job import CANCELLED
+    from ingest.jobs import Jobs
 
     monkeypatch.setenv("RAG_APP_WORKER", "false")  # the jobs stay queued while we look
     jobs = Jobs(library)

@@ -125,7 +125,8 @@ APP_DRIVER = """
 import sys, time
 from pathlib import Path
 from ingest.indexer import indexing_from, start_worker
-from ingest.jobs import DONE, OPEN, Jobs
+from ingest.job import DONE, OPEN
+from ingest.jobs import Jobs
 from ingest.settings import load_settings
 from rag.retrieve import open_retriever
 from ui.upload import queue_upload

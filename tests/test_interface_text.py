@@ -4,8 +4,8 @@ setting (RAG_...); reader errors and warnings read in the interface language."""
 import re
 
 from ingest.errors import IngestError, PasswordRequired
+from ingest.job import DONE, FAILED, Job
 from ingest.job_errors import reason
-from ingest.jobs import DONE, FAILED, Job
 from ui.i18n import STRINGS
 from ui.jobs_view import job_text
 from ui.plural import counted

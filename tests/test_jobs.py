@@ -9,7 +9,8 @@ import time
 import pytest
 
 from ingest.indexer import Indexing, run_job
-from ingest.jobs import CANCELLED, DONE, EMBEDDING, FAILED, QUEUED, READING, Jobs, Stopped, worker_name
+from ingest.job import CANCELLED, DONE, EMBEDDING, FAILED, QUEUED, READING, Stopped, worker_name
+from ingest.jobs import Jobs
 from ingest.store import Store
 from ingest.worker import Reader
 
@@ -66,7 +67,7 @@ def test_a_dead_processs_job_is_taken_over_at_once(data_dir):
     jobs = Jobs(data_dir, lease_s=3600)
     job, _ = jobs.add("a.txt", b"hello", "general")
     child = subprocess.run(
-        [sys.executable, "-c", "from ingest.jobs import worker_name; print(worker_name())"],
+        [sys.executable, "-c", "from ingest.job import worker_name; print(worker_name())"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert jobs.claim(child.stdout.strip()) is not None  # claimed by a process that has ended

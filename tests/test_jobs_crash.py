@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from ingest.jobs import DONE, Jobs
+from ingest.job import DONE
+from ingest.jobs import Jobs
 from tests.cli import ROOT, env, run
 from tests.test_crash import assert_whole, write_docs
 

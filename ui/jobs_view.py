@@ -5,7 +5,8 @@ import re
 
 import streamlit as st
 
-from ingest.jobs import CANCELLED, DONE, EMBEDDING, FAILED, OPEN, Job, Jobs
+from ingest.job import CANCELLED, DONE, EMBEDDING, FAILED, OPEN, Job
+from ingest.jobs import Jobs
 from ui.plural import counted
 from ui.render import escape
 

@@ -3,7 +3,8 @@ DATA/uploads/ and a job added, at once; a worker indexes it (ingest/indexer.py).
 
 import hashlib
 
-from ingest.jobs import Job, Jobs
+from ingest.job import Job
+from ingest.jobs import Jobs
 from ingest.limits import check_file_size
 from ingest.load import check_type
 from ingest.pipeline import storage_errors
