@@ -1,15 +1,11 @@
-"""Evidence where it stands: the cited PDF page rendered with the passage's region marked,
-and the passage with the cited sentences highlighted (HTML-escaped: documents are data)."""
+"""Evidence where it stands: the cited PDF page rendered with the quoted sentences' region
+marked (the passage itself is drawn by ui/quoted.py)."""
 
 import io
 from pathlib import Path
 
 import pypdfium2
 from PIL import Image, ImageDraw
-
-from ingest.keywords import keyword_tokens
-from ingest.sentences import sentences
-from ui.render import AS_TEXT
 
 SCALE = 1.5  # 108 dpi: legible, and light enough for a browser
 MAX_PIXELS = 12_000_000  # a huge page is drawn smaller: about 48 MB of RGBA at most
@@ -73,32 +69,3 @@ def passage_boxes(pdf_page: pypdfium2.PdfPage, passage: str) -> list[tuple[float
     first, final = visible[start], visible[end - 1]  # PDFium's text and char indices agree
     count = textpage.count_rects(first, final - first + 1)
     return [textpage.get_rect(i) for i in range(count)]
-
-
-def highlight(
-    passage: str, lang: str, answer: str, n: int, spans: list[tuple[int, int]] | None = None
-) -> str:
-    """The passage as one HTML block (no markdown inside), the sentences the answer relies on
-    for [n] in <mark>; the document's own text is never markup."""
-    marks = spans if spans is not None else cited_sentences(passage, lang, answer, n)
-    parts, position = [], 0
-    for start, end in sorted(marks):
-        parts.append(passage[position:start].translate(AS_TEXT))
-        parts.append(f"<mark>{passage[start:end].translate(AS_TEXT)}</mark>")
-        position = end
-    parts.append(passage[position:].translate(AS_TEXT))
-    body = "".join(parts).replace("\n", "<br>")
-    return f'<div class="passage">{body}</div>'
-
-
-def cited_sentences(passage: str, lang: str, answer: str, n: int) -> list[tuple[int, int]]:
-    """Sentences of the passage that share the most keywords with the answer's sentences
-    carrying [n]; the whole passage is the evidence when nothing matches."""
-    claims = [s for s in answer.replace("\n", " ").split(f"[{n}]")[:-1]]
-    terms = set()
-    for claim in claims:
-        terms |= set(keyword_tokens(claim[-200:]))
-    spans = sentences(passage, 0, len(passage), lang)
-    scored = [(len(terms & set(keyword_tokens(passage[s:e]))), (s, e)) for s, e in spans]
-    best = max((score for score, _ in scored), default=0)
-    return [span for score, span in scored if best and score >= max(1, best // 2)]
