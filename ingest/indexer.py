@@ -4,18 +4,22 @@ or as a thread of the app's server process; any number of them may share a data 
 
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.embed import Embedder
-from ingest.job import EMBEDDING, STORING, Job, Stopped, worker_name
+from ingest.job import DONE, EMBEDDING, STORING, Job, Stopped, worker_name
+from ingest.job_end import end_job
 from ingest.job_errors import reason, too_big
+from ingest.job_prune import PRUNE_EVERY_S
 from ingest.jobs import Jobs
-from ingest.pipeline import add_file
+from ingest.pipeline import Added, add_file
 from ingest.settings import Settings
 from ingest.store import Store
 from ingest.worker import Reader, reader_from
@@ -60,6 +64,12 @@ def run_job(jobs: Jobs, job: Job, owner: str, store: Store, embedder: Embedder, 
             raise Stopped(f"job {job.id} was cancelled or taken over")
         jobs.progress(job.id, owner, STORING if done >= total else EMBEDDING, done, total)
 
+    def commit(db: sqlite3.Connection, stored: Added) -> None:
+        # in the commit's transaction, under the write lock: a cancel that came before it
+        # stores nothing; one that comes after finds the job done and changes nothing
+        if not end_job(db, job.id, owner, DONE, None, stored.document.doc_id, note_of(stored, owner)):
+            raise Stopped(f"job {job.id} was cancelled or taken over before its commit")
+
     try:
         if job.size / 1_000_000 > how.max_file_mb:
             jobs.fail(job.id, owner, too_big(job.size, how.max_file_mb))
@@ -67,12 +77,12 @@ def run_job(jobs: Jobs, job: Job, owner: str, store: Store, embedder: Embedder, 
         added = add_file(
             jobs.path(job), store, embedder, how.chunk_tokens, how.chunk_overlap,
             password=jobs.password(job.id), batch_size=how.batch_size, progress=progress,
-            name=job.file, collection=job.collection, reader=how.reader,
+            name=job.file, collection=job.collection, reader=how.reader, on_commit=commit,
         )  # fmt: skip
-        note = {"new": added.new, "pages": added.document.pages, "chunks": added.document.chunks,
-                "lang": added.document.lang, "no_text": added.document.pages_without_text,
-                "warnings": added.warnings, "worker": owner}  # fmt: skip
-        jobs.finish(job.id, owner, added.document.doc_id, note)
+        if added.new:  # the commit ended the job: its upload is no longer needed
+            jobs.path(job).unlink(missing_ok=True)
+        else:  # already in the library: nothing was committed
+            jobs.finish(job.id, owner, added.document.doc_id, note_of(added, owner))
     except Stopped:
         log.info("job %s stopped", job.id)
     except Exception as exc:  # a bad file fails its job, never the worker
@@ -83,6 +93,13 @@ def run_job(jobs: Jobs, job: Job, owner: str, store: Store, embedder: Embedder, 
         pulse.join()
 
 
+def note_of(added: Added, owner: str) -> dict:
+    """What the person should know about a done job."""
+    doc = added.document
+    return {"new": added.new, "pages": doc.pages, "chunks": doc.chunks, "lang": doc.lang,
+            "no_text": doc.pages_without_text, "warnings": added.warnings, "worker": owner}  # fmt: skip
+
+
 def work(
     jobs: Jobs,
     store: Store,
@@ -91,13 +108,19 @@ def work(
     stop: threading.Event,
     poll_s: float = 1.0,
     on_job: Callable[[Job], None] | None = None,
+    keep_days: float = 30.0,
 ) -> None:
-    """Claim and index jobs until `stop` is set; waits `poll_s` between looks at an empty queue."""
+    """Claim and index jobs until `stop` is set; waits `poll_s` between looks at an empty queue.
+    While idle, drops finished jobs older than `keep_days` now and then."""
     owner = worker_name()
+    pruned = -PRUNE_EVERY_S
     while not stop.is_set():
         try:
             job = jobs.claim(owner)
             if job is None:
+                if time.monotonic() - pruned >= PRUNE_EVERY_S:
+                    jobs.prune(keep_days)
+                    pruned = time.monotonic()
                 stop.wait(poll_s)
                 continue
             run_job(jobs, job, owner, store, embedder, how)

@@ -6,7 +6,6 @@ job holds a lease that its worker renews; a job whose lease ran out (its worker 
 claimed again and run from the start: its partial work was never committed."""
 
 import hashlib
-import json
 import shutil
 import sqlite3
 import threading
@@ -14,7 +13,6 @@ import time
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.atomic import write_atomic
@@ -32,6 +30,8 @@ from ingest.job import (
     dead,
     job_of,
 )
+from ingest.job_end import end_job, now_iso
+from ingest.job_prune import KEEP_LAST, cutoff, prune_finished
 from ingest.names import safe_name
 from ingest.pipeline import file_id
 from ingest.store import DB_NAME
@@ -49,10 +49,6 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
 """
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Jobs:
@@ -212,20 +208,7 @@ class Jobs:
     def _end(self, job_id: int, owner: str, state: str, error: dict | None, doc_id: str | None,
              note: dict | None) -> None:  # fmt: skip
         with self._transaction() as db:
-            changed = db.execute(
-                "UPDATE jobs SET state = ?, error = ?, doc_id = ?, note = ?, finished = ?, owner = NULL, "
-                f"password = NULL WHERE id = ? AND owner = ? AND state IN ({','.join('?' * len(RUNNING))})",
-                (
-                    state,
-                    json.dumps(error) if error else None,
-                    doc_id,
-                    json.dumps(note or {}),
-                    now_iso(),
-                    job_id,
-                    owner,
-                    *RUNNING,
-                ),
-            ).rowcount
+            changed = end_job(db, job_id, owner, state, error, doc_id, note)
         job = self.get(job_id)
         if changed and job and state == DONE:
             self.path(job).unlink(missing_ok=True)
@@ -270,6 +253,15 @@ class Jobs:
         if changed and job:
             self.path(job).unlink(missing_ok=True)
         return bool(changed)
+
+    def prune(self, keep_days: float, keep_last: int = KEEP_LAST) -> int:
+        """Drop done and cancelled jobs older than `keep_days` or beyond the newest `keep_last`
+        (ingest.job_prune); how many were dropped."""
+        with self._transaction() as db:
+            uploads = prune_finished(db, cutoff(keep_days), keep_last)
+        for upload in uploads:
+            (self.uploads / upload).unlink(missing_ok=True)
+        return len(uploads)
 
     def kept_uploads(self) -> set[str]:
         """Files under DATA/uploads/ that a job still needs (queued, running or failed)."""

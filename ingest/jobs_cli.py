@@ -108,7 +108,7 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     print(f"indexing jobs in {settings.data_dir} (stop with Ctrl-C)", file=sys.stderr, flush=True)
-    work(jobs, store, embedder, indexing_from(settings), stop)
+    work(jobs, store, embedder, indexing_from(settings), stop, keep_days=settings.job_keep_days)
     return 0
 
 

@@ -37,6 +37,9 @@ class Added:
     warnings: list[str] = field(default_factory=list)
 
 
+OnCommit = Callable[[sqlite3.Connection, Added], None]  # more writes for the commit that stores a file
+
+
 def add_file(
     path: Path,
     store: Store,
@@ -50,11 +53,13 @@ def add_file(
     name: str | None = None,
     collection: str = "general",
     reader: Reader | None = None,
+    on_commit: OnCommit | None = None,
 ) -> Added:
     """Ingest one file into `collection`, read by `reader` (a child process with limits);
     re-adding a file with the same bytes to the same collection changes nothing. `name` is the
     name to show (the file's own by default). `timings`, when given, accumulates the seconds of
-    each step."""
+    each step. `on_commit` runs inside the commit that stores the file (ingest.store.Store.add),
+    with what it stores; it does not run when nothing new is stored."""
     clock = timings if timings is not None else {}
     content = file_id(path)
     doc_id = document_id(content, collection)
@@ -73,8 +78,10 @@ def add_file(
     # the original is written by the commit that lists it, so no failure leaves it unlisted
     document = replace(entry.document, content=content)
     entry = replace(entry, document=document, original=original_bytes(path, password), suffix=path.suffix)
+    stored = Added(document, new=True, warnings=loaded.warnings)
+    hook = (lambda db: on_commit(db, stored)) if on_commit else None
     with timed(clock, "store"), storage_errors(store.data_dir):
-        new = store.add([entry])[0]
+        new = store.add([entry], hook)[0]
     document = entry.document if new else store.document(doc_id) or entry.document
     return Added(document, new=new, warnings=loaded.warnings)
 

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # a job whose lease ran out is run again by another worker. RAG_APP_WORKER=false when
     # `python -m ingest worker` runs apart from the app.
     job_lease_s: float = Field(default=60.0, gt=0)
+    # Done and cancelled jobs are listed this many days, then dropped (failed ones stay).
+    job_keep_days: float = Field(default=30.0, gt=0)
     app_worker: bool = True
     # "off": one local user who sees everything; "password": the users file; "oidc": st.login.
     auth: Literal["off", "password", "oidc"] = "off"

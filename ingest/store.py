@@ -9,7 +9,7 @@ import fcntl
 import json
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ from ingest.schema import CHUNK_COLUMNS, create_schema
 from ingest.storage import writable
 
 DB_NAME = "library.sqlite3"
+BeforeCommit = Callable[[sqlite3.Connection], None]  # more writes for a commit's transaction
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,10 @@ class Store:
         return row[0] if row else None
 
     # -- writing ---------------------------------------------------------------------------
-    def add(self, entries: list[Entry]) -> list[bool]:
-        """Store documents in one commit; False for each one that was already stored."""
+    def add(self, entries: list[Entry], before_commit: BeforeCommit | None = None) -> list[bool]:
+        """Store documents in one commit; False for each one that was already stored.
+        `before_commit` runs in the commit's transaction, under the write lock: what it writes
+        is committed with the documents, and an exception from it stores nothing."""
         for entry in entries:
             if len(entry.chunks) != len(entry.vectors):
                 raise ValueError(f"{len(entry.chunks)} chunks but {len(entry.vectors)} vectors")
@@ -222,7 +225,7 @@ class Store:
                 for e in fresh:
                     if e.original:
                         kept.append(self.keep_original(e.document.doc_id, e.original, e.suffix))
-                self._insert(fresh, indexes)
+                self._insert(fresh, indexes, before_commit)
             except BaseException:
                 for path in kept:
                     path.unlink(missing_ok=True)
@@ -230,7 +233,7 @@ class Store:
         added = {id(e) for e in fresh}
         return [id(e) in added for e in entries]
 
-    def _insert(self, fresh: list[Entry], indexes: Indexes) -> None:
+    def _insert(self, fresh: list[Entry], indexes: Indexes, before_commit: BeforeCommit | None) -> None:
         first = int(self._meta("next_id") or 1)
         ids = list(range(first, first + sum(len(e.chunks) for e in fresh)))
         chunks = [c for e in fresh for c in e.chunks]
@@ -257,7 +260,7 @@ class Store:
             f"INSERT INTO chunks (id, {CHUNK_COLUMNS}) VALUES ({','.join('?' * 13)})",
             [(i, *astuple(c)) for i, c in zip(ids, chunks, strict=True)],
         )
-        self._commit(generation, next_id=first + len(ids))
+        self._commit(generation, next_id=first + len(ids), before_commit=before_commit)
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document, its pages, chunks and vectors; False when there was none."""
@@ -293,11 +296,15 @@ class Store:
         indexes.write(self.data_dir, generation)
         return generation
 
-    def _commit(self, generation: int, next_id: int | None = None) -> None:
+    def _commit(
+        self, generation: int, next_id: int | None = None, before_commit: BeforeCommit | None = None
+    ) -> None:
         values = {"generation": str(generation), "embed_model": self.model, "dim": str(self.dim)}
         if next_id is not None:
             values["next_id"] = str(next_id)
         self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+        if before_commit is not None:
+            before_commit(self._db)
         self._db.commit()
         with suppress(OSError):  # committed already; the next write removes what is left
             remove_stale(self.data_dir, keep=generation)
