@@ -52,21 +52,21 @@ FORMAT_FILES ?= /tmp/docqa-format-files  # generated Word, PowerPoint, Excel, CS
 # Passage embeddings are cached in ~/.cache/docqa: the first run embeds everything (about an
 # hour on 2 cores), later runs only re-chunk and re-search.
 bench: $(VENV)/.installed
-	$(PY) -m ingest.bench $(SHARED)/pdfs
+	$(PY) -m bench ingestion $(SHARED)/pdfs
 	$(PY) -m tests.office $(FORMAT_FILES)
-	$(PY) -m ingest.bench_formats $(SHARED)/pdfs $(FORMAT_FILES)
-	$(PY) -m ingest.bench_ocr $(SHARED)/pdfs
-	$(PY) -m ingest.bench_hostile $(SHARED)/pdfs
-	$(PY) -m rag bench probes $(SHARED)/pdfs
+	$(PY) -m bench formats $(SHARED)/pdfs $(FORMAT_FILES)
+	$(PY) -m bench ocr $(SHARED)/pdfs
+	$(PY) -m bench hostile $(SHARED)/pdfs
+	$(PY) -m bench probes $(SHARED)/pdfs
 	@if [ -d $(DATA) ]; then \
-	  $(PY) -m rag bench retrieval $(addprefix $(DATA)/,$(BENCH_SETS)) && \
-	  $(PY) -m rag bench retrieval $(DATA)/xquad_zh2en $(DATA)/xquad_en2zh --mode hybrid \
+	  $(PY) -m bench retrieval $(addprefix $(DATA)/,$(BENCH_SETS)) && \
+	  $(PY) -m bench retrieval $(DATA)/xquad_zh2en $(DATA)/xquad_en2zh --mode hybrid \
 	    --distractors $(DATA)/cmrc2018_dev $(DATA)/drcd_dev && \
-	  $(PY) -m rag bench answers $(DATA)/xquad_zh2zh $(DATA)/xquad_en2zh --limit 300 && \
-	  $(PY) -m rag bench answers $(DATA)/cmrc2018_dev_ans $(DATA)/cmrc2018_dev_unans \
+	  $(PY) -m bench answers $(DATA)/xquad_zh2zh $(DATA)/xquad_en2zh --limit 300 && \
+	  $(PY) -m bench answers $(DATA)/cmrc2018_dev_ans $(DATA)/cmrc2018_dev_unans \
 	    $(DATA)/xquad_en_ans $(DATA)/xquad_en_unans; \
 	else echo "no benchmark data at $(DATA): skipping retrieval benchmarks"; fi
-	$(PY) -m rag bench latency --sizes 1000,10000,100000
+	$(PY) -m bench latency --sizes 1000,10000,100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -17,8 +17,8 @@ from ingest.maintenance_cli import add_commands as add_maintenance
 from ingest.pipeline import detect_pages, embed_in_batches
 from ingest.settings import Settings, load_settings
 from ingest.tokens import Tokens
-from ingest.users import Users, collections_of
 from ingest.worker import reader_from
+from team.users import Users, collections_of
 
 
 def main(argv: list[str] | None = None) -> int:

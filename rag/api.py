@@ -15,19 +15,19 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Respon
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ingest import audit
 from ingest.errors import IngestError
 from ingest.limits import check_file_size
 from ingest.names import collection_name, safe_name
 from ingest.pipeline import add_file
 from ingest.settings import Settings
 from ingest.tokens import Tokens
-from ingest.users import EVERY, User, Users, collections_of
 from ingest.worker import reader_from
 from rag.answer import Answer, ask
 from rag.api_models import MAX_HISTORY, MAX_QUESTION, ChatRequest, SearchRequest, citation_json, hit_json
 from rag.llm import ChatModel, Message
 from rag.retrieve import Retriever
+from team import audit
+from team.users import EVERY, User, Users, collections_of
 
 MULTIPART_SLACK = 64 * 1024  # form fields and boundaries around the file itself
 bearer = HTTPBearer(auto_error=False, description="a personal token: python -m ingest users token NAME")

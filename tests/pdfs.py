@@ -7,7 +7,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import EncryptionMethod, TextMode
 from PIL import Image, ImageDraw, ImageFont
 
-from ingest.bench_hostile import bomb
+from bench.hostile import bomb
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",

@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 from ingest.pipeline import prepare
 from ingest.records import Page
 from ingest.store import Store
-from ingest.users import User, Users, check_password, collections_of, hash_password
 from rag.answer import Answer, ask
 from rag.retrieve import MODES, Retriever
+from team.users import User, Users, check_password, collections_of, hash_password
 from tests.cli import ROOT, run, run_json
 from tests.fakes import FakeLLM
 from tests.pdfs import make_pdf

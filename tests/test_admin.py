@@ -8,11 +8,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ingest import audit
-from ingest.conversations import Conversations, Turn
 from ingest.store import Store
 from ingest.tokens import Tokens
-from ingest.users import Users
+from team import audit
+from team.conversations import Conversations, Turn
+from team.users import Users
 from tests.cli import ROOT, run
 from tests.pdfs import make_pdf
 from ui import auth, signin

@@ -12,9 +12,9 @@ from ingest.records import Page
 from ingest.settings import load_settings
 from ingest.store import Store
 from ingest.tokens import Tokens
-from ingest.users import Users
 from rag.api import make_app
 from rag.retrieve import Retriever
+from team.users import Users
 
 FINANCE = "星河科技二〇二五年的营业收入为八十八亿元，净利润为九亿元。"
 HR = "星河科技二〇二五年共有员工三千二百人，平均年薪为二十一万元。"

@@ -14,7 +14,7 @@ import httpx2 as httpx
 import pytest
 from openai import AuthenticationError, OpenAI, PermissionDeniedError
 
-from ingest.users import Users
+from team.users import Users
 from tests.cli import ROOT, env, run
 
 pytestmark = pytest.mark.integration

@@ -9,8 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ingest.conversations import Conversations
-from ingest.users import Users
+from team.conversations import Conversations
+from team.users import Users
 from tests.cli import ROOT, run
 from tests.pdfs import make_pdf
 from ui import auth, signin

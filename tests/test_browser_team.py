@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from ingest.users import Users
+from team.users import Users
 from tests.cli import run
 from tests.pdfs import make_pdf
 from tests.server import serving

@@ -5,9 +5,9 @@ import random
 
 import pytest
 
+from bench.hostile_texts import expected_text, huge_page_pdf, texts
 from ingest.charset import decode_bytes
 from ingest.errors import IngestError
-from ingest.hostile_texts import expected_text, huge_page_pdf, texts
 from ingest.load import load_file
 from ingest.textclean import clean_page_text
 

@@ -5,10 +5,10 @@ import sqlite3
 
 import pytest
 
-from ingest import audit
-from ingest.conversations import Conversations, Turn, title_of
 from ingest.database import connected
 from ingest.schema import SCHEMA, create_schema
+from team import audit
+from team.conversations import Conversations, Turn, title_of
 
 CITATION = {"n": 1, "doc_id": "d1", "doc": "a.pdf", "page": 2, "page_end": 2, "text": "长江", "start": 0,
             "end": 2, "cited": True}  # fmt: skip

@@ -4,7 +4,7 @@ import errno
 import sqlite3
 
 from ingest.errors import StorageError
-from ingest.users import DamagedUsersFile
+from team.users import DamagedUsersFile
 from ui.failure import message
 from ui.i18n import STRINGS
 

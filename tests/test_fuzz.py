@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import rag.llm
-from ingest.bench_hostile import mutants
+from bench.hostile import mutants
 from ingest.errors import IngestError
 from ingest.pipeline import add_file
 from ingest.store import Store

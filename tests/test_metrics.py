@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from rag.metrics import first_gold, ndcg, percentile
+from bench.metrics import first_gold, ndcg, percentile
 
 
 def test_first_gold_rank_within_k():

@@ -17,9 +17,9 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from ingest import audit
 from ingest.settings import Settings
-from ingest.users import Users
+from team import audit
+from team.users import Users
 from tests.cli import ROOT
 from tests.server import serving
 

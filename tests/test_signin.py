@@ -5,8 +5,8 @@ import stat
 
 import pytest
 
-from ingest.passwords import weakness
-from ingest.users import Users
+from team.passwords import weakness
+from team.users import Users
 from tests.cli import run
 from ui.session import holder, issue, secret_key
 from ui.throttle import FREE_FAILURES, Throttle, lock_seconds

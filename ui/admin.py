@@ -7,15 +7,15 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from ingest import audit
-from ingest.conversations import Conversations
 from ingest.jobs import Jobs
 from ingest.names import collection_name
 from ingest.refused import Refused
 from ingest.settings import Settings
 from ingest.store import Store
 from ingest.tokens import Tokens
-from ingest.users import EVERY, User, Users
+from team import audit
+from team.conversations import Conversations
+from team.users import EVERY, User, Users
 from ui.jobs_view import jobs_list
 from ui.plural import counted
 from ui.render import escape

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ingest import audit
 from ingest.settings import Settings
 from ingest.tokens import Tokens
-from ingest.users import User
+from team import audit
+from team.users import User
 
 
 def tokens_section(T: dict[str, str], settings: Settings, user: User) -> None:

@@ -7,8 +7,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ingest import audit
-from ingest.conversations import Conversations
 from ingest.errors import EmbedderUnavailable, IngestError, ModelMismatch, StorageError
 from ingest.indexer import start_worker_process
 from ingest.jobs import Jobs
@@ -16,9 +14,11 @@ from ingest.limits import check_upload_size
 from ingest.load import SUPPORTED, UnsupportedType
 from ingest.records import Document
 from ingest.settings import Settings, load_settings
-from ingest.users import collections_of
 from rag.llm import LLM, ChatModel, make_llm, reachable
 from rag.retrieve import Retriever, open_retriever
+from team import audit
+from team.conversations import Conversations
+from team.users import collections_of
 from ui import conversations as saved
 from ui.admin import admin_page, is_admin
 from ui.api_tokens import tokens_section

@@ -9,7 +9,7 @@ import time
 import streamlit as st
 
 from ingest.settings import Settings
-from ingest.users import EVERY, User, Users
+from team.users import EVERY, User, Users
 from ui import signin
 from ui.session import COOKIE, holder, secret_key
 

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from ingest.conversations import Conversations
 from ingest.jobs import Jobs
 from ingest.settings import Settings
-from ingest.users import User, collections_of
 from rag.answer import Answer, ask
 from rag.citations import Citation
 from rag.llm import ChatModel
 from rag.retrieve import Retriever
+from team.conversations import Conversations
+from team.users import User, collections_of
 from ui import conversations as saved
 from ui.drawing import draw_page
 from ui.places import source_label

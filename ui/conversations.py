@@ -8,10 +8,10 @@ from typing import Literal
 
 import streamlit as st
 
-from ingest.conversations import Conversations, Turn
-from ingest.users import User
 from rag.answer import Answer
 from rag.citations import Citation
+from team.conversations import Conversations, Turn
+from team.users import User
 from ui.render import escape
 
 SHOWN = 50  # conversations listed in the sidebar

@@ -8,7 +8,7 @@ import sqlite3
 import streamlit as st
 
 from ingest.errors import StorageError
-from ingest.users import DamagedUsersFile
+from team.users import DamagedUsersFile
 from ui.i18n import STRINGS, default_language
 
 LOG = logging.getLogger("docqa.app")

@@ -10,7 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
-from ingest.users import User, Users
+from team.users import User, Users
 
 COOKIE = "docqa_session"
 KEY_FILE = "session.key"

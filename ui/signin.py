@@ -14,9 +14,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ingest import audit
 from ingest.settings import Settings
-from ingest.users import User, Users
+from team import audit
+from team.users import User, Users
 from ui.i18n import STRINGS, default_language
 from ui.session import COOKIE, holder, issue, secret_key
 from ui.throttle import Throttle

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ingest.atomic import write_atomic
 from ingest.names import collection_name
-from ingest.passwords import MIN_LENGTH, check_strength
 from ingest.refused import Refused
+from team.passwords import MIN_LENGTH, check_strength
 
 EVERY = "*"  # a member of "*" sees every collection
 # scrypt at N=2^15, r=8: 32 MiB and ~0.1 s per guess, as OWASP recommends for scrypt.

@@ -1,4 +1,4 @@
-"""python -m rag bench latency: search time as the library grows to 100,000 chunks.
+"""python -m bench latency: search time as the library grows to 100,000 chunks.
 
 Synthetic libraries: passage text drawn from jieba's dictionary (Chinese) and a word list
 (English), random unit vectors; the question embedding, both legs, calibration and fusion
@@ -12,11 +12,11 @@ from pathlib import Path
 import jieba
 import numpy as np
 
+from bench.metrics import percentile
 from ingest.embed import Embedder
 from ingest.records import Chunk, Document, Page
 from ingest.store import Entry, Store
 from rag.dense import QUESTIONS
-from rag.metrics import percentile
 from rag.retrieve import Retriever
 
 ENGLISH = (

@@ -1,6 +1,6 @@
 """Passages per second through a served embedding model and the same model in-process, side by
 side in one run, and how far apart their vectors are:
-    python -m ingest.bench_wire ../shared/data/bench/xquad_mixed --base-url URL --model MODEL
+    python -m bench wire ../shared/data/bench/xquad_mixed --base-url URL --model MODEL
 """
 
 import argparse

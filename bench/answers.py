@@ -1,4 +1,4 @@
-"""python -m rag bench answers: how often answers contain the gold answer, cite gold passages,
+"""python -m bench answers: how often answers contain the gold answer, cite gold passages,
 speak the question's language, and decline when the library does not hold the answer, on
 SQuAD-style BEIR sets (queries carry `answers`). A query with no answers and no qrels is
 unanswerable: its right outcome is a decline."""
@@ -9,14 +9,14 @@ import time
 import unicodedata
 from pathlib import Path
 
+from bench.metrics import percentile
+from bench.retrieval import asked, ingest, read_beir
 from ingest.embed import Embedder
 from ingest.lang import detect_lang
 from ingest.settings import Settings
 from ingest.store import Store
 from rag.answer import answer
-from rag.bench import asked, ingest, read_beir
 from rag.llm import ChatModel
-from rag.metrics import percentile
 from rag.retrieve import Retriever
 
 PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)

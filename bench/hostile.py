@@ -1,4 +1,4 @@
-"""python -m ingest.bench_hostile DIR: ingestion over real PDFs and a generated corpus of damaged
+"""python -m bench hostile DIR: ingestion over real PDFs and a generated corpus of damaged
 ones (truncated, bit-flipped, random, a decompression bomb) and hostile texts (a megabyte without
 sentence ends, legacy encodings, bidi overrides, a page of the largest size), with the
 product's limits.
@@ -18,9 +18,9 @@ import time
 import zlib
 from pathlib import Path
 
-from ingest.embed_cache import CachedEmbedder
+from bench.embed_cache import CachedEmbedder
+from bench.hostile_texts import expected_text, huge_page_pdf, texts
 from ingest.errors import IngestError
-from ingest.hostile_texts import expected_text, huge_page_pdf, texts
 from ingest.library import embedder_of
 from ingest.pipeline import add_file
 from ingest.settings import load_settings
@@ -166,7 +166,7 @@ def render(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = argparse.ArgumentParser(prog="python -m ingest.bench_hostile", description=__doc__)
+    args = argparse.ArgumentParser(prog="python -m bench hostile", description=__doc__)
     args.add_argument("folder", type=Path)
     args.add_argument("--per-seed", type=int, default=3, help="damaged copies of each real PDF")
     args.add_argument("--seed", type=int, default=1)

@@ -1,4 +1,4 @@
-"""python -m rag bench retrieval: the product's retrieval and its baselines on BEIR-style sets.
+"""python -m bench retrieval: the product's retrieval and its baselines on BEIR-style sets.
 
 Each corpus document goes through the real ingestion path (language detection, chunking,
 embedding, both indexes on disk) into a temporary library; every query is searched; a query
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.metrics import first_gold, ndcg, percentile
 from ingest.embed import Embedder, embed_query
 from ingest.pipeline import prepare
 from ingest.records import Chunk, Document, Page
 from ingest.settings import Settings
 from ingest.store import Entry, Store
-from rag.metrics import first_gold, ndcg, percentile
 from rag.retrieve import MODES, Retriever
 
 BENCH_MODES = (*MODES, "naive")

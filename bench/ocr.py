@@ -1,4 +1,4 @@
-"""python -m ingest.bench_ocr [DIR]: the OCR engines side by side, on scans made here with known
+"""python -m bench ocr [DIR]: the OCR engines side by side, on scans made here with known
 text (Chinese and English, clean and scanner-like) and on the scanned PDFs under DIR: share of
 the known characters read right, and seconds per page."""
 
@@ -29,7 +29,7 @@ SCANS = ["zh/jsvine__issue-203-decimalize.pdf", "en/pdfminer__175.pdf", "zh/chat
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.bench_ocr", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench ocr", description=__doc__)
     parser.add_argument("folder", type=Path, nargs="?")
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""python -m ingest.bench_formats DIR...: reading speed per file type, through the reader child
+"""python -m bench formats DIR...: reading speed per file type, through the reader child
 process with the configured limits and OCR engine: files read, characters per second of
 reading, and failures (with their messages), for every supported file under the folders."""
 
@@ -15,7 +15,7 @@ from ingest.worker import reader_from
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.bench_formats", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench formats", description=__doc__)
     parser.add_argument("folders", type=Path, nargs="+")
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""python -m ingest.bench DIR: ingestion speed on real PDFs, and how much of it is embedding.
+"""python -m bench ingestion DIR: ingestion speed on real PDFs, and how much of it is embedding.
 
 Ingests every PDF under DIR into a temporary library, then embeds the same chunk texts
 again on their own, in the same run, so the two are compared on the same machine state.
@@ -19,7 +19,7 @@ from ingest.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = argparse.ArgumentParser(prog="python -m ingest.bench", description=__doc__)
+    args = argparse.ArgumentParser(prog="python -m bench ingestion", description=__doc__)
     args.add_argument("folder", type=Path)
     args.add_argument("--json", action="store_true")
     options = args.parse_args(argv)

@@ -1,4 +1,4 @@
-"""python -m rag bench probes DIR: answers on real PDFs. Each probe (rag/probes/pdfs.jsonl) is a
+"""python -m bench probes DIR: answers on real PDFs. Each probe (bench/probes_data/pdfs.jsonl) is a
 question whose exact answer (a number, date, name or table cell) stands on one page of one PDF
 under DIR, some asked across languages; probes with no PDF are questions the library does not
 answer, whose right outcome is a decline. Reported: the share of answers holding the fact,
@@ -8,16 +8,16 @@ import json
 import tempfile
 from pathlib import Path
 
+from bench.answers import contains_gold
 from ingest.embed import Embedder
 from ingest.pipeline import add_file
 from ingest.settings import Settings
 from ingest.store import Store
 from rag.answer import answer
-from rag.bench_answers import contains_gold
 from rag.llm import ChatModel
 from rag.retrieve import Retriever
 
-PROBES = Path(__file__).parent / "probes" / "pdfs.jsonl"
+PROBES = Path(__file__).parent / "probes_data" / "pdfs.jsonl"
 
 
 def read_probes(path: Path = PROBES) -> list[dict]:

@@ -1,0 +1,136 @@
+"""python -m bench NAME: the product measured. Retrieval, answers and answer probes, search
+latency (the library's figures); ingestion, formats, OCR engines, hostile inputs and a served
+embedder (the reader's and embedder's figures). Every bench prints a table, or JSON with --json.
+`python -m rag bench NAME` is the same command."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bench import answers as answers_bench
+from bench import formats, hostile, ingestion, latency, ocr, wire
+from bench import probes as probes_bench
+from bench import retrieval as retrieval_bench
+from bench.embed_cache import CachedEmbedder
+from ingest.errors import ModelMismatch
+from ingest.library import embedder_of
+from ingest.settings import Settings, load_settings
+from rag.llm import make_llm, reachable
+
+CACHE = Path.home() / ".cache" / "docqa" / "bench-embeddings.sqlite"
+# benches with their own command line, run as they are
+OWN_PARSER = {
+    "ingestion": ingestion.main,
+    "formats": formats.main,
+    "ocr": ocr.main,
+    "hostile": hostile.main,
+    "wire": wire.main,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] and argv[0] in OWN_PARSER:
+        return int(OWN_PARSER[argv[0]](argv[1:]) or 0)
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args, load_settings()))
+    except ModelMismatch as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    measure = top.add_subparsers(required=True, metavar="BENCH")
+    for name in OWN_PARSER:
+        measure.add_parser(name, help=f"see python -m bench {name} --help")
+    retrieval = measure.add_parser("retrieval", help="hit@k, MRR, nDCG and latency on BEIR-style sets")
+    retrieval.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+    retrieval.add_argument("--mode", choices=(*retrieval_bench.BENCH_MODES, "all"), default="all")
+    retrieval.add_argument("--distractors", nargs="*", type=Path, default=[], metavar="DIR")
+    retrieval.add_argument("--limit", type=int, help="only the first N queries of each set")
+    retrieval.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
+    retrieval.add_argument("--no-cache", action="store_true", help="embed everything afresh")
+    retrieval.add_argument("--json", action="store_true")
+    retrieval.set_defaults(run=run_bench_retrieval)
+    answers = measure.add_parser("answers", help="gold answers, citation precision, language")
+    answers.add_argument("dirs", nargs="+", type=Path, metavar="DIR")
+    answers.add_argument("--limit", type=int, help="only the first N queries of each set")
+    answers.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
+    answers.add_argument("--no-cache", action="store_true")
+    answers.add_argument("--json", action="store_true")
+    answers.set_defaults(run=run_bench_answers)
+    probes = measure.add_parser("probes", help="answers on real PDFs: the fact, its page, declines")
+    probes.add_argument("folder", type=Path, metavar="DIR", help="the PDFs the probes name (../shared/pdfs)")
+    probes.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
+    probes.add_argument("--no-cache", action="store_true")
+    probes.add_argument("--json", action="store_true")
+    probes.set_defaults(run=run_bench_probes)
+    speed = measure.add_parser("latency", help="search latency from 1,000 to 100,000 chunks")
+    speed.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
+    speed.add_argument("--queries", type=int, default=60)
+    speed.add_argument("--json", action="store_true")
+    speed.set_defaults(run=run_bench_latency)
+    return top
+
+
+def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
+    embedder = embedder_of(settings)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, args.cache)
+    modes = list(retrieval_bench.BENCH_MODES) if args.mode == "all" else [args.mode]
+    results = retrieval_bench.run(args.dirs, args.distractors, modes, settings, embedder, args.limit)
+    if args.json:
+        print(json.dumps({"results": results}, ensure_ascii=False))
+    else:
+        print(retrieval_bench.render(results))
+    return 0
+
+
+def run_bench_answers(args: argparse.Namespace, settings: Settings) -> int:
+    embedder = embedder_of(settings)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, args.cache)
+    llm = make_llm(settings)
+    if llm is not None and not reachable(llm):
+        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
+        llm = None
+    results = answers_bench.run(args.dirs, settings, embedder, llm, args.limit)
+    print(
+        json.dumps({"results": results}, ensure_ascii=False) if args.json else answers_bench.render(results)
+    )
+    return 0
+
+
+def run_bench_probes(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.folder.is_dir():
+        print(f"no PDFs at {args.folder}: skipping the answer probes")
+        return 0
+    embedder = embedder_of(settings)
+    if not args.no_cache:
+        embedder = CachedEmbedder(embedder, args.cache)
+    llm = make_llm(settings)
+    if llm is not None and not reachable(llm):
+        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
+        llm = None
+    report = probes_bench.run(args.folder, settings, embedder, llm)
+    print(json.dumps(report, ensure_ascii=False) if args.json else probes_bench.render(report))
+    return 0
+
+
+def run_bench_latency(args: argparse.Namespace, settings: Settings) -> int:
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not sizes or min(sizes) <= 0:
+        raise ValueError(f"--sizes must be positive chunk counts, got {args.sizes!r}")
+    rows = latency.measure(embedder_of(settings), sizes, args.queries)
+    print(json.dumps({"results": rows}) if args.json else latency.render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
