@@ -100,7 +100,7 @@ def run_extract(args: argparse.Namespace, settings: Settings) -> int:
     loaded = reader_from(settings).read(args.file, args.password)
     pages = detect_pages(loaded.pages)
     for warning in loaded.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {warning.message}", file=sys.stderr)
     if args.json:
         rows = [
             {
@@ -114,7 +114,8 @@ def run_extract(args: argparse.Namespace, settings: Settings) -> int:
             }
             for p in pages
         ]
-        print(json.dumps({"pages": rows, "warnings": loaded.warnings}, ensure_ascii=False))
+        warnings = [asdict(w) for w in loaded.warnings]
+        print(json.dumps({"pages": rows, "warnings": warnings}, ensure_ascii=False))
         return 0
     for p in pages:
         where = f"page {p.page}" + (f", {p.place}" if p.place else "")

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ingest.embed import Embedder
@@ -97,7 +97,8 @@ def note_of(added: Added, owner: str) -> dict:
     """What the person should know about a done job."""
     doc = added.document
     return {"new": added.new, "pages": doc.pages, "chunks": doc.chunks, "lang": doc.lang,
-            "no_text": doc.pages_without_text, "warnings": added.warnings, "worker": owner}  # fmt: skip
+            "no_text": doc.pages_without_text, "warnings": [asdict(w) for w in added.warnings],
+            "worker": owner}  # fmt: skip
 
 
 def work(

@@ -18,6 +18,7 @@ from ingest.library import open_library
 from ingest.limits import check_upload_size
 from ingest.load import SUPPORTED
 from ingest.names import collection_name
+from ingest.notice import message_of
 from ingest.records import Document
 from ingest.settings import Settings
 from ingest.worker import die_with_parent
@@ -84,7 +85,7 @@ def watch(jobs: Jobs, document: Callable[[str], Document | None], path: Path, jo
         return False
     print(describe(stored, bool(now.note.get("new", True))), flush=True)
     for warning in now.note.get("warnings", []):
-        print(f"warning {path}: {warning}", file=sys.stderr)
+        print(f"warning {path}: {message_of(warning)}", file=sys.stderr)
     return True
 
 

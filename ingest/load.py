@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ingest.charset import decode_bytes
 from ingest.errors import IngestError
+from ingest.notice import Notice
 from ingest.ocr import Engine, ocr_pages
 from ingest.pdf import load_pdf
 from ingest.readers.delimited import read_csv
@@ -45,7 +46,7 @@ class Loaded:
     """A file's pages, and what the person should know about them (e.g. OCR unavailable)."""
 
     pages: list[Page]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 def load_file(

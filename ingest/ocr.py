@@ -12,6 +12,7 @@ from pathlib import Path
 import pypdfium2
 
 from ingest.errors import IngestError
+from ingest.notice import Notice, listed, notice
 from ingest.ocr_plan import Plan, apply_ocr, plan_page
 from ingest.rapid import RapidOcr
 from ingest.records import Page
@@ -84,7 +85,7 @@ def ocr_pages(
     pages: list[Page],
     engine: Engine | None,
     deadline: float | None = None,
-) -> tuple[list[Page], list[str]]:
+) -> tuple[list[Page], list[Notice]]:
     """The pages with OCR text where their plan says so, and warnings for the person: with no
     engine, or past `deadline` (time.monotonic()), the pages left keep their text layer (or
     stay without text) and the rest of the file is indexed."""
@@ -93,22 +94,17 @@ def ocr_pages(
     pages = [page if page.page in wanted else replace(page, why=TEXT_LAYER_KEPT) for page in pages]
     if not plans:
         return pages, []
-    listed = ", ".join(str(number) for number in wanted)
     if engine is None:
-        return pages, [f"OCR is off (RAG_OCR_LANGUAGES is empty): pages {listed} have no text"]
+        return pages, [notice("ocr_off", pages=listed(wanted))]
     reason = engine.missing()
     if reason:
-        return pages, [f"{reason}: pages {listed} have no text and are not searchable"]
+        return pages, [notice("ocr_missing", reason=reason, pages=listed(wanted))]
     doc = pypdfium2.PdfDocument(path, password=password or None)
     try:
-        result, warnings = list(pages), list[str]()
+        result, warnings = list(pages), list[Notice]()
         for done, number in enumerate(wanted):
             if deadline is not None and time.monotonic() > deadline:
-                left = ", ".join(str(n) for n in wanted[done:])
-                return result, [
-                    *warnings,
-                    f"OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages {left} have no text",
-                ]
+                return result, [*warnings, notice("ocr_deadline", pages=listed(wanted[done:]))]
             plan = plans[done]
             try:
                 text = clean_page_text(engine.read(render_page(doc[number - 1], engine.dpi)))
@@ -116,9 +112,7 @@ def ocr_pages(
                 raise
             except Exception as exc:  # the engine's library failed on this page: the others go on
                 detail = (str(exc).strip().splitlines() or [""])[-1][-200:]
-                warnings.append(
-                    f"OCR failed on page {number} ({type(exc).__name__}: {detail}): its text layer is kept"
-                )
+                warnings.append(notice("ocr_failed", page=number, detail=f"{type(exc).__name__}: {detail}"))
                 continue
             result[number - 1] = apply_ocr(pages[number - 1], plan, text)
         return result, warnings

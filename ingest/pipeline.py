@@ -18,6 +18,7 @@ from ingest.embed import Embedder
 from ingest.errors import StorageError
 from ingest.lang import dominant, segment_languages
 from ingest.names import safe_name
+from ingest.notice import Notice
 from ingest.records import Document, Page
 from ingest.split import split_pages
 from ingest.storage import storage_fault
@@ -34,7 +35,7 @@ class Added:
 
     document: Document
     new: bool
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 OnCommit = Callable[[sqlite3.Connection, Added], None]  # more writes for the commit that stores a file

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ingest.errors import IngestError, PasswordRequired
 from ingest.load import Loaded, load_file
+from ingest.notice import Notice
 from ingest.ocr import Engine, engine_from, engine_request, make_engine
 from ingest.records import Page
 from ingest.settings import DEFAULT_OCR_ENGINE, DEFAULT_OCR_LANGUAGES, Settings
@@ -81,7 +82,7 @@ class Reader:
         if "error" in answer:
             kind = PasswordRequired if answer.get("password") else IngestError
             raise kind(answer["error"])
-        return Loaded([Page(**page) for page in answer["pages"]], answer["warnings"])
+        return Loaded([Page(**page) for page in answer["pages"]], [Notice(**w) for w in answer["warnings"]])
 
 
 def reader_from(settings: Settings) -> Reader:
@@ -112,7 +113,8 @@ def serve(request: dict) -> dict:
     except Exception as exc:  # a reader's bug on a damaged file: reported, never a crash
         detail = (str(exc).strip().splitlines() or [""])[-1][-300:]  # a traceback's last line says most
         return {"error": f"the file could not be read ({type(exc).__name__}: {detail})"}
-    return {"pages": [asdict(page) for page in loaded.pages], "warnings": loaded.warnings}
+    warnings = [asdict(warning) for warning in loaded.warnings]
+    return {"pages": [asdict(page) for page in loaded.pages], "warnings": warnings}
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

@@ -143,7 +143,7 @@ def make_app(settings: Settings, retriever: Retriever, llm: ChatModel | None) ->
             )
         else:
             response.status_code = 200
-        return {"document": asdict(doc), "new": added.new, "warnings": added.warnings}
+        return {"document": asdict(doc), "new": added.new, "warnings": [asdict(w) for w in added.warnings]}
 
     @app.delete("/api/documents/{doc_id}")
     def delete(doc_id: str, user: Caller) -> dict[str, str]:

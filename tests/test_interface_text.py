@@ -2,10 +2,12 @@
 setting (RAG_...); reader errors and warnings read in the interface language."""
 
 import re
+from dataclasses import asdict
 
 from ingest.errors import IngestError, PasswordRequired
 from ingest.job import DONE, FAILED, Job
 from ingest.job_errors import reason
+from ingest.notice import MESSAGES, notice
 from ui.i18n import STRINGS
 from ui.jobs_view import job_text
 from ui.plural import counted
@@ -62,3 +64,22 @@ def test_a_warning_shows_without_the_setting_it_names():
     assert (
         "OCR stopped at the time limit" in text and "pages 2, 3 have no text" in text and "RAG_" not in text
     )
+
+
+def test_reader_warnings_read_in_the_interface_language():
+    warnings = [
+        notice("ocr_failed", page=3, detail="RuntimeError: onnxruntime: Failed to allocate memory"),
+        notice("ocr_deadline", pages="2, 3"),
+        notice("ocr_missing", reason="the OCR engine tesseract is not installed (apt-get ...)", pages="1"),
+        notice("ocr_off_picture"),
+    ]
+    note = {"pages": 3, "chunks": 2, "lang": "en", "warnings": [asdict(w) for w in warnings]}
+    warned = job(DONE, note=note)
+    zh = job_text(STRINGS["zh"], warned).replace("\\", "")
+    assert "第 3 页的文字识别（OCR）失败" in zh and "第 2, 3 页没有文字" in zh and "图片中的文字" in zh
+    assert not re.search(r"OCR (failed|stopped|is off)|text layer|tesseract|apt-get|RAG_", zh), zh
+    en = job_text(STRINGS["en"], warned).replace("\\", "")
+    assert "OCR failed on page 3, so it keeps its text layer" in en and "onnxruntime" not in en
+    assert "pages 2, 3 have no text" in en and "page 1 has no text" in en and "apt-get" not in en
+    for lang, table in STRINGS.items():  # every code has a text in both languages
+        assert {f"warn_{code}" for code in MESSAGES} <= set(table), lang

@@ -69,7 +69,9 @@ def test_without_an_ocr_engine_the_rest_is_indexed_and_the_user_told(tmp_path):
     names = [d["name"] for d in run_json("ingest", "list", data_dir=data_dir)["documents"]]
     assert names == ["text.pdf", "scan.pdf"]
     off = run("ingest", "extract", "--json", str(scanned), data_dir=data_dir, RAG_OCR_LANGUAGES="")
-    assert "OCR is off" in json.loads(off.stdout)["warnings"][0]
+    warned = json.loads(off.stdout)["warnings"][0]
+    assert (warned["code"], warned["params"]) == ("ocr_off", {"pages": "1"})
+    assert "OCR is off" in warned["message"]
 
 
 class SlowEngine:
@@ -90,4 +92,7 @@ def test_ocr_stops_at_its_deadline_and_keeps_what_it_read(tmp_path):
     pages = [Page(n, "", "pypdf") for n in (1, 2, 3)]
     read, warnings = ocr_pages(pdf, None, pages, SlowEngine(), time.monotonic() + 0.25)  # type: ignore[arg-type]
     assert [p.source for p in read] == ["ocr", "pypdf", "pypdf"]
-    assert warnings == ["OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages 2, 3 have no text"]
+    assert [(w.code, w.params) for w in warnings] == [("ocr_deadline", {"pages": "2, 3"})]
+    assert warnings[0].message == (
+        "OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages 2, 3 have no text"
+    )

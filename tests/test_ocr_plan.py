@@ -130,6 +130,7 @@ def test_an_engine_failing_on_a_page_keeps_the_page_and_says_so(tmp_path):
     path = make_stamped_scan(tmp_path / "order.pdf", ORDER[:1], STAMP)
     pages, warnings = ocr_pages(path, None, load_pdf(path), BrokenEngine())  # type: ignore[arg-type]
     assert pages[0].text == STAMP.format(page=1, pages=1)
-    assert warnings == [
+    assert [(w.code, w.params["page"]) for w in warnings] == [("ocr_failed", "1")]
+    assert warnings[0].message == (
         "OCR failed on page 1 (RuntimeError: onnxruntime: Failed to allocate memory): its text layer is kept"
-    ]
+    )

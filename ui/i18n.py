@@ -1,5 +1,6 @@
 """Interface text in Chinese and English. The answer language follows the question, not this."""
 
+from ui.i18n_notices import NOTICE_STRINGS
 from ui.i18n_team import TEAM_STRINGS
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -251,4 +252,6 @@ def default_language(locale: str | None, accept_language: str | None) -> str:
 
 
 for _lang, _more in TEAM_STRINGS.items():  # conversations, feedback, admin: kept in their own module
+    STRINGS[_lang].update(_more)
+for _lang, _more in NOTICE_STRINGS.items():  # reader warnings
     STRINGS[_lang].update(_more)

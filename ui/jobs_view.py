@@ -7,6 +7,7 @@ import streamlit as st
 
 from ingest.job import CANCELLED, DONE, EMBEDDING, FAILED, OPEN, Job
 from ingest.jobs import Jobs
+from ingest.notice import message_of
 from ui.plural import counted
 from ui.render import escape
 
@@ -25,6 +26,19 @@ def error_text(T: dict[str, str], error: dict | None) -> str:
         return template.format(**{k: escape(unnamed(str(v))) for k, v in (error.get("params") or {}).items()})
     except (KeyError, IndexError):  # a reason from a newer version with other parameters
         return escape(str(error.get("message", "?")))
+
+
+def warning_text(T: dict[str, str], warning: dict | str) -> str:
+    """A reader's warning in the interface language; an older note's English text without the
+    setting it names."""
+    if isinstance(warning, str) or f"warn_{warning.get('code')}" not in T:
+        return escape(unnamed(message_of(warning)))
+    params = {key: escape(str(value)) for key, value in (warning.get("params") or {}).items()}
+    pages = str(params.get("pages", ""))
+    try:
+        return counted(T, f"warn_{warning['code']}", pages.count(",") + 1, **params)
+    except (KeyError, IndexError):  # a warning from a newer version with other parameters
+        return escape(unnamed(message_of(warning)))
 
 
 def unnamed(warning: str) -> str:
@@ -46,7 +60,7 @@ def job_text(T: dict[str, str], job: Job) -> str:
         if note.get("no_text"):
             text += " · " + T["no_text_pages"].format(pages=", ".join(map(str, note["no_text"])))
         for warning in note.get("warnings", []):
-            text += "  \n" + T["warning"].format(name=name, warning=escape(unnamed(warning)))
+            text += "  \n" + T["warning"].format(name=name, warning=warning_text(T, warning))
         return text
     if job.state == FAILED:
         return T["job_failed"].format(name=name, error=error_text(T, job.error))

@@ -8,6 +8,7 @@ from typing import Protocol
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ingest.errors import IngestError
+from ingest.notice import Notice, notice
 from ingest.records import Page
 from ingest.textclean import clean_page_text
 
@@ -21,15 +22,13 @@ class Engine(Protocol):
     def read(self, png: bytes) -> str: ...
 
 
-def read_image(path: Path, engine: Engine | None) -> tuple[list[Page], list[str]]:
+def read_image(path: Path, engine: Engine | None) -> tuple[list[Page], list[Notice]]:
     """The picture's text; without an OCR engine one empty page and a warning."""
     png = image_png(path)
     if engine is None:
-        return [Page(page=1, text="", source="ocr")], [
-            "OCR is off (RAG_OCR_LANGUAGES is empty): the picture has no text"
-        ]
+        return [Page(page=1, text="", source="ocr")], [notice("ocr_off_picture")]
     if reason := engine.missing():
-        return [Page(page=1, text="", source="ocr")], [f"{reason}: the picture has no text"]
+        return [Page(page=1, text="", source="ocr")], [notice("ocr_missing_picture", reason=reason)]
     text = clean_page_text(engine.read(png))
     return [Page(page=1, text=text, source="ocr", why="a picture: OCR is its only text")], []
 
