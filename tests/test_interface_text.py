@@ -3,6 +3,7 @@ setting (RAG_...); reader errors and warnings read in the interface language."""
 
 import re
 from dataclasses import asdict
+from pathlib import Path
 
 from ingest.errors import IngestError, PasswordRequired
 from ingest.job import DONE, FAILED, Job
@@ -83,3 +84,18 @@ def test_reader_warnings_read_in_the_interface_language():
     assert "pages 2, 3 have no text" in en and "page 1 has no text" in en and "apt-get" not in en
     for lang, table in STRINGS.items():  # every code has a text in both languages
         assert {f"warn_{code}" for code in MESSAGES} <= set(table), lang
+
+
+# Pictographs and dingbats: drawn as empty boxes where no emoji font is installed (a server's
+# minimal image, many company desktops). Arrows, dashes and CJK punctuation are in every CJK font.
+GLYPHS = re.compile(r"[\U0001F000-\U0001FFFF\u2600-\u27BF\u2B00-\u2BFF\u231A\u231B\u23E9-\u23FA\uFE0F]")
+
+
+def test_no_interface_text_or_page_source_uses_emoji_glyphs():
+    from rag.answer import NOTES
+
+    texts = {f"{lang}.{key}": text for lang, table in STRINGS.items() for key, text in table.items()}
+    texts.update({f"note.{key}.{lang}": t for key, by_lang in NOTES.items() for lang, t in by_lang.items()})
+    assert [key for key, text in texts.items() if GLYPHS.search(text)] == []
+    pages = Path(__file__).parents[1] / "ui"
+    assert [p.name for p in sorted(pages.glob("*.py")) if GLYPHS.search(p.read_text())] == []
