@@ -22,7 +22,6 @@ from tests.pdfs import make_pdf
 from ui import auth, signin
 from ui.session import issue, secret_key
 
-pytestmark = pytest.mark.integration
 FINANCE = "星河科技二〇二五年的营业收入为八十八亿元，净利润为九亿元。"
 HR = "星河科技二〇二五年共有员工三千二百人，平均年薪为二十一万元。"
 
@@ -92,6 +91,7 @@ def test_retrieval_never_returns_another_collections_passages(tmp_path, fake_emb
     assert answer.citations and {c.doc_id for c in answer.citations} == {"finance"}  # cited or not
 
 
+@pytest.mark.integration  # the command line in child processes / the page in AppTest
 def test_cli_shows_each_user_only_their_collections(tmp_path):
     data_dir = tmp_path / "lib"
     finance = make_pdf(tmp_path / "finance.pdf", [FINANCE])
@@ -141,6 +141,7 @@ def signed_cookie(data_dir: Path, name: str) -> str:
     return issue(user, secret_key("", data_dir), int(time.time()) + 600)
 
 
+@pytest.mark.integration  # the command line in child processes / the page in AppTest
 def test_app_asks_for_a_login_and_shows_only_the_users_collections(secured, monkeypatch):
     monkeypatch.setattr(signin, "MOUNTED", True)
     cookie: list[str | None] = [None]
@@ -165,6 +166,7 @@ def test_app_asks_for_a_login_and_shows_only_the_users_collections(secured, monk
     assert not app.dataframe and any("Please sign in" in i.value for i in app.info)
 
 
+@pytest.mark.integration  # the command line in child processes / the page in AppTest
 def test_app_with_single_sign_on_shows_only_the_login_button(secured, monkeypatch):
     monkeypatch.setenv("RAG_AUTH", "oidc")
     app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=180).run()

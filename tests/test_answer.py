@@ -11,8 +11,6 @@ from rag.prompts import SYSTEM
 from rag.retrieve import Retriever
 from tests.fakes import FakeEmbedder, FakeLLM
 
-pytestmark = pytest.mark.integration  # a real library on disk, fake embedder and LLM
-
 DOCS = {
     "yangtze.pdf": (
         "The Yangtze is the longest river in China. "

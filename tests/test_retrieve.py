@@ -11,8 +11,6 @@ from rag.dense import DenseView, Prototypes
 from rag.retrieve import Retriever, fuse, interleave
 from rag.translate import chinese_terms
 
-pytestmark = pytest.mark.integration  # real FAISS and keyword files on disk
-
 
 def build(tmp_path: Path, embedder, docs: dict[str, str], tokens: int = 40) -> Store:
     store = Store(tmp_path / "lib", embedder.name, embedder.dim)

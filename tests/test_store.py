@@ -11,8 +11,6 @@ from ingest.store import DB_NAME, Entry, Store
 from rag.retrieve import Retriever
 from tests.fakes import FakeEmbedder
 
-pytestmark = pytest.mark.integration
-
 DOCS = {
     "rivers.txt": "长江是中国最长的河流。黄河是中国第二长的河流。\n\n珠江流经广州。",
     "space.md": "# Space\n\nThe Moon orbits the Earth. Mars is the fourth planet from the Sun.",

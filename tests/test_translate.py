@@ -1,10 +1,6 @@
 """English questions reach Chinese passages by keywords too, through CC-CEDICT translations."""
 
-import pytest
-
 from rag.translate import chinese_terms, english_terms, english_to_chinese
-
-pytestmark = pytest.mark.integration  # reads the bundled dictionary
 
 
 def test_terms_and_phrases_become_chinese_candidates():
