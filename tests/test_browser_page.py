@@ -1,6 +1,6 @@
 """The page in a real browser (Chromium, Playwright): Streamlit's own uploader texts in the
-interface language, the chat box pinned to the bottom of the window on the Chat tab only, and
-the page scrolled to each new answer."""
+interface language (also while a file is dragged over the uploader), the chat box pinned to the
+bottom of the window on the Chat tab only, and the page scrolled to each new answer."""
 
 import os
 from pathlib import Path
@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.pdfs import make_pdf
 from tests.server import serving
+from ui.widget_texts import DRAGGING, DROPZONE
 
 pytestmark = pytest.mark.integration
 CHROMIUM = "/usr/bin/chromium"
@@ -53,6 +54,16 @@ def test_uploader_texts_in_chinese_and_a_pinned_chat_box_that_follows_answers(tm
             after_text(page, '[data-testid="stFileUploaderDropzoneInstructions"] span')
             == "每个文件不超过 50 MB"
         )
+        dragged = page.evaluate_handle(
+            "() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'a.pdf')); return d; }"
+        )
+        page.locator(DROPZONE).dispatch_event("dragenter", {"dataTransfer": dragged})
+        overlay = page.locator(DRAGGING)  # Streamlit's "Drag and drop files here" while a file is dragged
+        expect(overlay).to_have_count(1, timeout=30_000)
+        assert overlay.evaluate("e => getComputedStyle(e).fontSize") == "0px"  # the English is not drawn
+        assert after_text(page, DRAGGING) == "将文件拖放到这里"
+        page.locator(DROPZONE).dispatch_event("dragleave", {"dataTransfer": dragged})
+        expect(overlay).to_have_count(0, timeout=30_000)
         expect(page.get_by_test_id("stChatInput")).to_have_count(0)  # the Library tab has no chat box
         page.locator("input[type=file]").set_input_files(str(make_pdf(tmp_path / "星河.pdf", PAGES)))
         expect(page.get_by_text("星河.pdf：2 页")).to_be_visible(timeout=300_000)
