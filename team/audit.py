@@ -31,6 +31,20 @@ def record(data_dir: Path, user: str, action: str, detail: str = "") -> None:
         LOG.error("audit log not written (%s): %s %s %s", exc, user, action, detail)
 
 
+def record_once(data_dir: Path, user: str, action: str, detail: str) -> None:
+    """Log an action unless the same one (user, action, detail) is logged already: one sign-in
+    seen by several tabs and reloads is one event."""
+    try:
+        with connected(data_dir) as db:
+            db.execute(
+                "INSERT INTO audit (at, user, action, detail) SELECT ?, ?, ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM audit WHERE user = ? AND action = ? AND detail = ?)",
+                (now(), user, action, detail, user, action, detail),
+            )
+    except (sqlite3.Error, OSError) as exc:
+        LOG.error("audit log not written (%s): %s %s %s", exc, user, action, detail)
+
+
 def events(data_dir: Path, limit: int = 500, user: str | None = None) -> list[Event]:
     """The latest `limit` events, newest first; only `user`'s when given."""
     where, args = ("WHERE user = ?", (user,)) if user else ("", ())

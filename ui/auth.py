@@ -12,6 +12,7 @@ from ingest.settings import Settings
 from team.users import EVERY, User, Users
 from ui import signin
 from ui.session import COOKIE, holder, secret_key
+from ui.sso_audit import record_sign_in
 
 LOG = logging.getLogger("docqa.auth")
 LOCAL = User("local", [EVERY])  # auth off: one local user who sees every collection
@@ -31,6 +32,10 @@ def signed_in(settings: Settings, T: dict[str, str]) -> User:
             st.button(T["login_oidc"], on_click=st.login, key="login_oidc")
             st.stop()
         identity = str(st.user.get("email") or st.user.get("sub") or "")
+        if st.session_state.get("sso_recorded") != identity:  # once a session, not every rerun
+            address = st.context.ip_address if isinstance(st.context.ip_address, str) else "?"
+            record_sign_in(settings.data_dir, identity, dict(st.user), address)
+            st.session_state["sso_recorded"] = identity
         return users.get(identity) or User(identity, [])  # unknown to the users file: sees nothing
     user = holder(
         session_cookie(), users, secret_key(settings.session_secret, settings.data_dir), time.time()
