@@ -13,10 +13,11 @@ from bench import formats, hostile, ingestion, latency, ocr, wire
 from bench import probes as probes_bench
 from bench import retrieval as retrieval_bench
 from bench.embed_cache import CachedEmbedder
+from ingest.embed import Embedder
 from ingest.errors import ModelMismatch
 from ingest.library import embedder_of
 from ingest.settings import Settings, load_settings
-from rag.llm import make_llm, reachable
+from rag.llm import LLM, make_llm, reachable
 
 CACHE = Path.home() / ".cache" / "docqa" / "bench-embeddings.sqlite"
 # benches with their own command line, run as they are
@@ -80,9 +81,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = embedder_of(settings)
-    if not args.no_cache:
-        embedder = CachedEmbedder(embedder, args.cache)
+    embedder = cached_embedder(args, settings)
     modes = list(retrieval_bench.BENCH_MODES) if args.mode == "all" else [args.mode]
     results = retrieval_bench.run(args.dirs, args.distractors, modes, settings, embedder, args.limit)
     if args.json:
@@ -93,13 +92,7 @@ def run_bench_retrieval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_bench_answers(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = embedder_of(settings)
-    if not args.no_cache:
-        embedder = CachedEmbedder(embedder, args.cache)
-    llm = make_llm(settings)
-    if llm is not None and not reachable(llm):
-        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
-        llm = None
+    embedder, llm = cached_embedder(args, settings), served_llm(settings)
     results = answers_bench.run(args.dirs, settings, embedder, llm, args.limit)
     print(
         json.dumps({"results": results}, ensure_ascii=False) if args.json else answers_bench.render(results)
@@ -111,13 +104,7 @@ def run_bench_probes(args: argparse.Namespace, settings: Settings) -> int:
     if not args.folder.is_dir():
         print(f"no PDFs at {args.folder}: skipping the answer probes")
         return 0
-    embedder = embedder_of(settings)
-    if not args.no_cache:
-        embedder = CachedEmbedder(embedder, args.cache)
-    llm = make_llm(settings)
-    if llm is not None and not reachable(llm):
-        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
-        llm = None
+    embedder, llm = cached_embedder(args, settings), served_llm(settings)
     report = probes_bench.run(args.folder, settings, embedder, llm)
     print(json.dumps(report, ensure_ascii=False) if args.json else probes_bench.render(report))
     return 0
@@ -130,6 +117,21 @@ def run_bench_latency(args: argparse.Namespace, settings: Settings) -> int:
     rows = latency.measure(embedder_of(settings), sizes, args.queries)
     print(json.dumps({"results": rows}) if args.json else latency.render(rows))
     return 0
+
+
+def cached_embedder(args: argparse.Namespace, settings: Settings) -> Embedder:
+    """The library's embedder, with passage vectors cached across runs unless --no-cache."""
+    embedder = embedder_of(settings)
+    return embedder if args.no_cache else CachedEmbedder(embedder, args.cache)
+
+
+def served_llm(settings: Settings) -> LLM | None:
+    """The configured LLM where it answers; None (extractive answers) otherwise."""
+    llm = make_llm(settings)
+    if llm is not None and not reachable(llm):
+        print(f"no LLM answers at {settings.llm_base_url}: measuring extractive answers", file=sys.stderr)
+        llm = None
+    return llm
 
 
 if __name__ == "__main__":

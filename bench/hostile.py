@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 from bench.embed_cache import CachedEmbedder
-from bench.hostile_texts import expected_text, huge_page_pdf, texts
+from bench.hostile_texts import expected_text, huge_page_pdf, pdf_of, texts
 from ingest.errors import IngestError
 from ingest.library import embedder_of
 from ingest.pipeline import add_file
@@ -65,16 +65,7 @@ def bomb(megabytes: int) -> bytes:
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def measure(real: list[Path], per_seed: int, seed: int, cache: Path | None) -> dict[str, object]:

@@ -51,6 +51,11 @@ def huge_page_pdf(side_pt: int = 14_400, lines: int = 2_000) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(rows) + rows + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    return pdf_of(objects)
+
+
+def pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF file of these numbered objects (1 is the catalog), with its cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
