@@ -99,6 +99,9 @@ def test_a_conversation_is_kept_reopened_and_private(library, cookie):
     answer = app.chat_message[1]
     shown = " ".join(m.value for m in answer.markdown)
     assert "no longer available" in shown and not answer.expander  # no passage of finance.pdf
+    assert "八十八亿元" not in shown and "星河科技" not in shown  # nor the answer's quote of it
+    app = app.chat_input[0].set_value("净利润呢？").run()  # a follow-up: the withheld quote stays out
+    assert not app.exception and "八十八亿元" not in " ".join(m.value for m in app.chat_message[1].markdown)
 
 
 def test_new_rename_and_delete(library, cookie):

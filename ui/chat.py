@@ -19,6 +19,7 @@ from ui.places import source_label
 from ui.plural import counted
 from ui.quoted import STYLE, marked_units, pages_of, passage_html
 from ui.render import answer_html, escape
+from ui.withheld import withheld_text
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -90,9 +91,11 @@ def chat_section(
     kept = Conversations(settings.data_dir)
     messages: list[dict] = st.session_state.setdefault("messages", [])
     lang_of = {d.doc_id: d.lang.split("+")[0] for d in retriever.store.documents(visible)}
-    for message in messages:
+    # a source the user may no longer see is not quoted either, nor sent along with a follow-up
+    shown = [withheld_text(T, m["answer"], lang_of) if m.get("answer") else m["content"] for m in messages]
+    for message, text in zip(messages, shown, strict=True):
         with st.chat_message(message["role"]):
-            st.markdown(answer_html(message["content"]), unsafe_allow_html=True)
+            st.markdown(answer_html(text), unsafe_allow_html=True)
             if message.get("answer"):
                 sources(message["answer"], T, settings, retriever, lang_of)
             if message.get("indexing"):
@@ -101,7 +104,8 @@ def chat_section(
                 saved.feedback(T, kept, user, message["turn_id"])
     if not question:
         return
-    history = [{"role": m["role"], "content": re.sub(r"\[\d+\]", "", m["content"])} for m in messages]
+    roles = [m["role"] for m in messages]
+    history = [{"role": r, "content": re.sub(r"\[\d+\]", "", t)} for r, t in zip(roles, shown, strict=True)]
     messages.append({"role": "user", "content": question})
     with st.chat_message("user"):
         st.markdown(answer_html(question), unsafe_allow_html=True)
