@@ -11,7 +11,7 @@ from openai import OpenAIError
 from ingest.embed import embed_query
 from ingest.errors import EmbedderUnavailable
 from ingest.lang import detect_lang
-from rag.citations import Citation, resolve
+from rag.citations import Citation, Streamed, resolve
 from rag.extractive import best_sentences, extractive_text
 from rag.followup import leans_on_history
 from rag.llm import ChatModel, Message
@@ -69,7 +69,8 @@ def ask(
     doc_ids: list[str] | None = None,
     collections: Collection[str] | None = None,
 ) -> Iterator[str | Answer]:
-    """Yields pieces of the answer text as they arrive, then the final Answer."""
+    """Yields pieces of the answer text as they arrive, with their markers resolved (together
+    they are the final text), then the final Answer."""
     if not question.strip():
         raise ValueError("the question is empty")
     history = history or []
@@ -102,15 +103,19 @@ def ask(
     if llm is not None:
         start = time.perf_counter()
         pieces: list[str] = []
+        shown = Streamed(hits)  # markers resolved as they stream: the pieces add up to the answer
         try:
             for piece in llm.stream(answer_messages(question, hits, lang, history)):
                 pieces.append(piece)
-                yield piece
+                if text := shown.add(piece):
+                    yield text
         except (OpenAIError, OSError) as exc:
             note = NOTES["llm_failed"][prompt_lang(lang)].format(error=describe(exc))
         else:
             timings["generate_s"] = time.perf_counter() - start
             cited = resolve("".join(pieces), hits)
+            if rest := shown.rest(cited.text):
+                yield rest
             found = not declines(cited.text)
             citations = cited.citations if found else [replace(c, cited=False) for c in cited.citations]
             yield Answer(cited.text, lang, "llm", citations, query, reranked, cited.removed, timings, found)
@@ -132,7 +137,7 @@ def extractive(
     text = extractive_text(quotes, lang) if found else DECLINE[prompt_lang(lang)]
     timings["extract_s"] = time.perf_counter() - start
     cited = resolve(text, hits)
-    yield text
+    yield cited.text
     yield Answer(cited.text, lang, "extractive", cited.citations, query, note, cited.removed, timings, found)
 
 

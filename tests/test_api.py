@@ -15,6 +15,7 @@ from ingest.tokens import Tokens
 from rag.api import make_app
 from rag.retrieve import Retriever
 from team.users import Users
+from tests.fakes import FakeLLM
 
 FINANCE = "星河科技二〇二五年的营业收入为八十八亿元，净利润为九亿元。"
 HR = "星河科技二〇二五年共有员工三千二百人，平均年薪为二十一万元。"
@@ -207,3 +208,23 @@ def test_with_auth_off_the_local_users_token_sees_everything(tmp_path, fake_embe
         listed[auth_mode] = client.get("/api/documents", headers=auth(local))
     assert [d["doc_id"] for d in listed["off"].json()["documents"]] == ["hr"]
     assert listed["password"].status_code == 401
+
+
+def test_streamed_content_is_the_answer_the_whole_response_gives(api, fake_embedder):
+    """OpenAI clients show the streamed deltas: they must be the answer with its markers
+    resolved (full-width, out of range, ranges), as the whole response and `answer` have it."""
+    _, tokens, data_dir = api
+    reply = "营业收入为八十八亿元【1】，净利润为九亿元［1-2］ [7]。"
+    settings = load_settings({}, data_dir=data_dir, auth="password", llm_base_url="")
+    store = Store(data_dir, fake_embedder.name, fake_embedder.dim)
+    client = TestClient(make_app(settings, Retriever(store, fake_embedder), FakeLLM([reply, reply])))
+    ask = {"messages": [{"role": "user", "content": "营业收入是多少？"}], "k": 2}
+    whole = client.post("/v1/chat/completions", json=ask, headers=auth(tokens["root"])).json()
+    with client.stream(
+        "POST", "/v1/chat/completions", json={**ask, "stream": True}, headers=auth(tokens["root"])
+    ) as done:
+        chunks = [json.loads(line[6:]) for line in done.iter_lines() if line and line != "data: [DONE]"]
+    streamed = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert whole["answer_mode"] == "llm" and streamed == whole["choices"][0]["message"]["content"]
+    assert streamed == chunks[-1]["answer"] == "营业收入为八十八亿元[1]，净利润为九亿元[1][2]。"
+    assert len([c for c in chunks if c["choices"][0]["delta"].get("content")]) > 3  # it did stream

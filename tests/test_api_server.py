@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
@@ -16,6 +17,7 @@ from openai import AuthenticationError, OpenAI, PermissionDeniedError
 
 from team.users import Users
 from tests.cli import ROOT, env, run
+from tests.fake_chat_server import FakeChatServer
 
 pytestmark = pytest.mark.integration
 FINANCE = "星河科技二〇二五年的营业收入为八十八亿元，净利润为九亿元。"
@@ -28,6 +30,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@contextmanager
+def api_process(data_dir: Path, llm_base_url: str = "") -> Iterator[str]:
+    """`python -m rag api` on a free port over `data_dir`: its base URL while it runs."""
+    port = free_port()
+    log = data_dir.parent / f"api-{port}.log"
+    command = ["-m", "rag", "api", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
+    with log.open("w") as out:  # a file, not a pipe: a full pipe would stall the server
+        process = subprocess.Popen(
+            [sys.executable, *command], env=env(data_dir, RAG_LLM_BASE_URL=llm_base_url, RAG_AUTH="password"),
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/health", process, log)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], Path]]:
     data_dir = tmp_path_factory.mktemp("api") / "lib"
@@ -35,20 +57,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     users.add("alice", None, ["finance"])
     users.add("bob", None, ["hr"])
     tokens = {name: token_of(name, data_dir) for name in ("alice", "bob")}
-    port, log = free_port(), data_dir.parent / "api.log"
-    command = ["-m", "rag", "api", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
-    with log.open("w") as out:  # a file, not a pipe: a full pipe would stall the server
-        process = subprocess.Popen(
-            [sys.executable, *command], env=env(data_dir, RAG_LLM_BASE_URL="", RAG_AUTH="password"),
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/health", process, log)
+    with api_process(data_dir) as base:
         yield base, tokens, data_dir
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def token_of(name: str, data_dir: Path) -> str:
@@ -163,3 +173,22 @@ def test_tokens_can_be_revoked(library):
             model="docqa", messages=[{"role": "user", "content": "salary?"}]
         )
     assert token not in (data_dir / "library.sqlite3").read_bytes().decode("latin-1")
+
+
+def test_a_streamed_answer_is_the_answer_a_whole_response_gives(library):
+    """With a language model (a scripted one answering as vLLM streams), the openai client's
+    streamed deltas are the answer with its markers resolved, as the whole response has it."""
+    _, tokens, data_dir = library
+    model = FakeChatServer("营业收入为八十八亿元【1】，净利润为九亿元 [7]。")
+    try:
+        with api_process(data_dir, model.url) as base:
+            client = OpenAI(base_url=f"{base}/v1", api_key=tokens["alice"], max_retries=0)
+            ask = [{"role": "user", "content": "营业收入是多少？"}]
+            whole = client.chat.completions.create(model="docqa", messages=ask)  # type: ignore[arg-type]
+            chunks = list(client.chat.completions.create(model="docqa", messages=ask, stream=True))  # type: ignore[arg-type]
+    finally:
+        model.close()
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert (whole.model_extra or {})["answer_mode"] == "llm"
+    assert streamed == whole.choices[0].message.content == "营业收入为八十八亿元[1]，净利润为九亿元。"
+    assert (chunks[-1].model_extra or {})["answer"] == streamed

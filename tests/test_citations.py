@@ -1,4 +1,4 @@
-from rag.citations import numbers, resolve
+from rag.citations import Streamed, numbers, resolve
 from rag.retrieve import Hit
 
 
@@ -37,3 +37,29 @@ def test_ranges_and_footnote_style():
 def test_no_markers_means_nothing_cited():
     cited = resolve("文档中找不到答案。", hits(2))
     assert cited.text == "文档中找不到答案。" and not any(c.cited for c in cited.citations)
+
+
+REPLIES = [
+    "营业收入为八十八亿元【1】，净利润为九亿元［2］。",
+    "Revenue grew [1, 3] while costs fell [9]. Staff rose ^[2] [1-2]\n\n  Done [4].",
+    "  Leading spaces, a bracket [note] and an unfinished [2",
+    "Fact [7]. Other [0]。 Fine [2]. A [1]",
+]
+
+
+def test_streamed_pieces_add_up_to_the_resolved_answer_whatever_the_cuts():
+    for reply in REPLIES:
+        final = resolve(reply, hits(3)).text
+        for size in (1, 2, 3, 5, 8):
+            streamed = Streamed(hits(3))
+            out = [streamed.add(reply[i : i + size]) for i in range(0, len(reply), size)]
+            out.append(streamed.rest(final))
+            assert "".join(out) == final, (reply, size, out)
+            assert not any(mark in "".join(out) for mark in ("【", "［", "^", "[9]", "[0]", "[4]"))
+
+
+def test_streamed_text_comes_out_before_the_answer_ends():
+    reply = "第一句话引用来源【1】。" * 5 + "最后一句【2】。"
+    streamed = Streamed(hits(2))
+    out = [streamed.add(reply[i : i + 3]) for i in range(0, len(reply), 3)]
+    assert "".join(out[:4]) and "".join(out).startswith("第一句话引用来源[1]。")
