@@ -20,6 +20,7 @@ from ingest.atomic import write_atomic
 from ingest.errors import ModelMismatch, StorageError
 from ingest.indexes import Indexes, remove_stale
 from ingest.records import Chunk, Document, Page
+from ingest.rows import Rows
 from ingest.schema import CHUNK_COLUMNS, create_schema
 from ingest.storage import writable
 
@@ -64,15 +65,16 @@ class Store:
     def _db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = (
-                self._read_only_db()
-                if self.read_only
-                else sqlite3.connect(self.data_dir / DB_NAME, timeout=60)
-            )
-            if not self.read_only:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("PRAGMA synchronous=FULL")
+            connection = self._connect()
             self._local.connection = connection
+        return connection
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            return self._read_only_db()
+        connection = sqlite3.connect(self.data_dir / DB_NAME, timeout=60, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
         return connection
 
     def _read_only_db(self) -> sqlite3.Connection:
@@ -181,8 +183,7 @@ class Store:
 
     def indexes(self) -> Indexes:
         """The indexes of the latest committed generation, reloaded after another writer's commit."""
-        if self._rebuilding:
-            self.check_model()
+        self.check_searchable()
         with self._guard:
             for _ in range(3):
                 generation = self.generation()
@@ -195,6 +196,15 @@ class Store:
                 self._generation = generation
                 return self._indexes
             raise RuntimeError(f"could not read a stable index from {self.data_dir}")
+
+    def check_searchable(self) -> None:
+        """Refuse to search a store opened to rebuild its vectors until that is done."""
+        if self._rebuilding:
+            self.check_model()
+
+    def rows(self) -> Rows:
+        """The rows of the latest committed version, fixed until closed (one per search)."""
+        return Rows(self._connect())
 
     def generation(self) -> int:
         return int(self._meta("generation") or 0)

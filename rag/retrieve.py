@@ -6,16 +6,15 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
-import numpy as np
-
 from ingest.embed import Embedder, embed_query
-from ingest.keywords import KeywordIndex
 from ingest.lang import detect_lang
 from ingest.library import open_library
 from ingest.records import Chunk
 from ingest.settings import Settings
 from ingest.store import Store
-from rag.dense import DenseView, Prototypes
+from rag.dense import DenseView
+from rag.engine import Engine, Snapshot, Visible
+from rag.local import LocalEngine
 from rag.rerank import RerankerUnavailable, reranker_of
 from rag.translate import chinese_terms, english_terms, english_to_chinese
 
@@ -54,14 +53,13 @@ class Reranker(Protocol):
 
 
 class Retriever:
-    """Searches one store; caches its dense view per committed generation."""
+    """Searches one library; each search reads one snapshot of one committed version."""
 
-    def __init__(self, store: Store, embedder: Embedder, reranker: Reranker | None = None) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, reranker: Reranker | None = None, engine: Engine | None = None
+    ) -> None:
         self.store, self.embedder, self.reranker = store, embedder, reranker
-        self._prototypes: Prototypes | None = None
-        self._view: tuple[int, DenseView] | None = None
-        self._rows: tuple[object, dict[str, np.ndarray]] = (None, {})
-        self._lock = threading.Lock()
+        self.engine: Engine = engine or LocalEngine(store, embedder)
 
     def search(
         self,
@@ -81,21 +79,22 @@ class Retriever:
             raise ValueError(f"k must be > 0, got {k}")
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-        visible = self._visible(doc_ids, collections)
-        allowed = self.store.chunk_ids_of(sorted(visible)) if visible is not None else None
         lang = detect_lang(query)
-        every = self._dense_scores(query, lang, allowed) if mode != "keyword" else {}
-        dense = dict(sorted(every.items(), key=lambda item: -item[1])[:POOL])
-        keyword = self._keyword(query, allowed) if mode != "dense" else {}
-        if mode == "hybrid":
-            langs = self.view().lang_of
-            translated = self._translated(query, lang, allowed)
-            fused = fuse(dense, keyword, lambda i: langs.get(i) == lang, translated)
-            fused = interleave(fused, every, langs)
-        else:
-            fused = dense or keyword
-        ranked = sorted(fused.items(), key=lambda item: -item[1])
-        hits = self._hits(ranked[: max(k * 3, 20)], visible)
+        vector = embed_query(self.embedder, query) if mode != "keyword" else None
+        with self.engine.snapshot() as snapshot:  # one version, from the first read to the last
+            visible = _visible(snapshot, doc_ids, collections)
+            every = snapshot.dense(vector, lang, WIDE_POOL, visible) if vector is not None else {}
+            dense = dict(sorted(every.items(), key=lambda item: -item[1])[:POOL])
+            keyword = snapshot.keyword(query, POOL, visible) if mode != "dense" else {}
+            if mode == "hybrid":
+                translated = _translated(snapshot, query, lang, visible)
+                langs = snapshot.langs({*every, *keyword, *translated})
+                fused = fuse(dense, keyword, lambda i: langs.get(i) == lang, translated)
+                fused = interleave(fused, every, langs)
+            else:
+                fused = dense or keyword
+            ranked = sorted(fused.items(), key=lambda item: -item[1])
+            hits = _hits(snapshot, ranked[: max(k * 3, 20)], visible)
         if self.reranker and hits:
             try:
                 scores = self.reranker.rerank(query, [h.text for h in hits])
@@ -106,93 +105,57 @@ class Retriever:
                 hits = [replace(h, score=s) for h, s in ranked_hits]
         return hits[:k]
 
-    def _visible(self, doc_ids: list[str] | None, collections: Collection[str] | None) -> set[str] | None:
-        """The documents a search may return: None when there is no restriction."""
-        if collections is None:
-            return None if doc_ids is None else set(doc_ids)
-        visible = {d.doc_id for d in self.store.documents(collections)}
-        return visible if doc_ids is None else visible & set(doc_ids)
-
-    def _dense_scores(self, query: str, lang: str, allowed: np.ndarray | None) -> dict[int, float]:
-        """Calibrated dense scores of the best passages (a wide pool, so that every keyword
-        candidate has its dense score too)."""
-        view = self.view()
-        if len(view.ids) == 0:
-            return {}
-        scores = view.scores(embed_query(self.embedder, query), lang)
-        if allowed is not None:
-            scores = np.where(np.isin(view.ids, allowed), scores, -np.inf)
-        top = _top(scores, WIDE_POOL)
-        return {int(view.ids[i]): float(scores[i]) for i in top if np.isfinite(scores[i])}
-
-    def _keyword(self, query: str, allowed: np.ndarray | None) -> dict[int, float]:
-        keywords = self.store.indexes().keywords
-        mask = None if allowed is None else np.isin(keywords.ids, allowed)
-        return dict(keywords.search(query, POOL, mask))
-
-    def _translated(self, query: str, lang: str, allowed: np.ndarray | None) -> dict[int, float]:
-        """The keyword leg over the other language's passages, by the question's terms translated
-        (English -> Chinese, Chinese -> English)."""
-        target = {"en": "zh", "zh": "en"}.get(lang)
-        groups = chinese_terms(query) if target == "zh" else english_terms(query) if target == "en" else []
-        if not groups:
-            return {}
-        keywords = self.store.indexes().keywords
-        mask = self._rows_in(
-            target or "", keywords
-        )  # a stray English word in a Chinese passage is no evidence
-        if allowed is not None:
-            mask = mask & np.isin(keywords.ids, allowed)
-        return dict(keywords.search_any(groups, POOL, mask))
-
-    def _rows_in(self, lang: str, keywords: KeywordIndex) -> np.ndarray:
-        """Which rows of `keywords` (one version's keyword index) are passages in `lang`; kept
-        per index object, so a commit between two reads never pairs a mask with another index."""
-        view = self.view()
-        if self._rows[0] is not keywords:
-            self._rows = (keywords, {})
-        rows = self._rows[1]
-        if lang not in rows:
-            chosen = view.ids[view.group == view.langs.index(lang)] if lang in view.langs else view.ids[:0]
-            rows[lang] = np.isin(keywords.ids, chosen)
-        return rows[lang]
-
     def view(self) -> DenseView:
-        """The dense view of the current generation, built once per generation."""
-        with self._lock:
-            generation = self.store.generation()
-            if self._view is None or self._view[0] != generation:
-                if self._prototypes is None:
-                    self._prototypes = Prototypes.cached(self.embedder, self.store.data_dir)
-                indexes = self.store.indexes()
-                view = DenseView(indexes.vectors, self.store.chunk_langs(), self._prototypes)
-                self._view = (generation, view)
-            return self._view[1]
+        """The dense view of the latest version (built once per version; benchmarks warm it)."""
+        if not isinstance(self.engine, LocalEngine):
+            raise TypeError(f"only the local engine has a dense view, not {type(self.engine).__name__}")
+        with self.engine.snapshot() as snapshot:
+            return snapshot.state.view
 
-    def _hits(self, ranked: list[tuple[int, float]], visible: set[str] | None) -> list[Hit]:
-        chunks = self.store.chunks_by_id([i for i, _ in ranked])
-        names = {d.doc_id: d.name for d in self.store.documents()}
-        hits: list[Hit] = []
-        for chunk_id, score in ranked:
-            chunk = chunks.get(chunk_id)
-            if chunk is None or (visible is not None and chunk.doc_id not in visible):
-                continue  # the second test is a guard: the legs were already limited
-            hit = to_hit(chunk, names.get(chunk.doc_id, chunk.doc_id), score)
-            overlapping = [i for i, h in enumerate(hits) if same_region(h, hit)]
-            if not overlapping:
-                hits.append(hit)
-                continue
-            for i in overlapping:
-                hit = self._union(hits[i], hit)  # the earlier (better) hit keeps its score
-            hits[overlapping[0]] = hit
-            hits = [h for i, h in enumerate(hits) if i not in overlapping[1:]]
-        return hits
 
-    def _union(self, kept: Hit, other: Hit) -> Hit:
-        """One hit covering both passages (overlapping chunks of one page), at the better score."""
-        start, end = min(kept.start, other.start), max(kept.end, other.end)
-        text = next(p.text for p in self.store.pages(kept.doc_id) if p.page == kept.page)[start:end]
-        return replace(kept, start=start, end=end, text=text)
+def _visible(snapshot: Snapshot, doc_ids: list[str] | None, collections: Collection[str] | None) -> Visible:
+    """The documents a search may return: None when there is no restriction."""
+    if collections is None:
+        return None if doc_ids is None else frozenset(doc_ids)
+    visible = snapshot.documents_in(collections)
+    return visible if doc_ids is None else visible & frozenset(doc_ids)
+
+
+def _translated(snapshot: Snapshot, query: str, lang: str, visible: Visible) -> dict[int, float]:
+    """The keyword leg over the other language's passages, by the question's terms translated
+    (English -> Chinese, Chinese -> English); a stray English word in a Chinese passage is no
+    evidence, so only passages in the target language count."""
+    target = {"en": "zh", "zh": "en"}.get(lang)
+    groups = chinese_terms(query) if target == "zh" else english_terms(query) if target == "en" else []
+    if not groups or target is None:
+        return {}
+    return snapshot.translated(groups, target, POOL, visible)
+
+
+def _hits(snapshot: Snapshot, ranked: list[tuple[int, float]], visible: Visible) -> list[Hit]:
+    chunks = snapshot.chunks([i for i, _ in ranked])
+    names = snapshot.names({c.doc_id for c in chunks.values()})
+    hits: list[Hit] = []
+    for chunk_id, score in ranked:
+        chunk = chunks.get(chunk_id)
+        if chunk is None or (visible is not None and chunk.doc_id not in visible):
+            continue  # the second test is a guard: the legs were already limited
+        hit = to_hit(chunk, names.get(chunk.doc_id, chunk.doc_id), score)
+        overlapping = [i for i, h in enumerate(hits) if same_region(h, hit)]
+        if not overlapping:
+            hits.append(hit)
+            continue
+        for i in overlapping:
+            hit = _union(snapshot, hits[i], hit)  # the earlier (better) hit keeps its score
+        hits[overlapping[0]] = hit
+        hits = [h for i, h in enumerate(hits) if i not in overlapping[1:]]
+    return hits
+
+
+def _union(snapshot: Snapshot, kept: Hit, other: Hit) -> Hit:
+    """One hit covering both passages (overlapping chunks of one page), at the better score."""
+    start, end = min(kept.start, other.start), max(kept.end, other.end)
+    return replace(kept, start=start, end=end, text=snapshot.page_text(kept.doc_id, kept.page)[start:end])
 
 
 def open_retriever(settings: Settings) -> Retriever:
@@ -264,10 +227,3 @@ def to_hit(chunk: Chunk, doc: str, score: float) -> Hit:
         score=score,
         place=chunk.place,
     )
-
-
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    if len(scores) <= k:
-        return np.argsort(-scores, kind="stable")
-    top = np.argpartition(-scores, k - 1)[:k]
-    return top[np.argsort(-scores[top], kind="stable")]
