@@ -16,9 +16,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# The page and, beside it, the HTTP API; stopping the page (Ctrl-C) stops the API too.
+# The page and, beside it, the HTTP API; stopping the page (Ctrl-C) stops the API too. The
+# page's indexing worker indexes the uploads of both (one worker, one embedder in memory).
 run: $(VENV)/.installed
-	$(PY) -m rag api --port $(API_PORT) & api=$$!; trap 'kill $$api' EXIT INT TERM; \
+	RAG_APP_WORKER=false $(PY) -m rag api --port $(API_PORT) & api=$$!; trap 'kill $$api' EXIT INT TERM; \
 	$(VENV)/bin/streamlit run ui/server.py --server.port $(PORT) \
 		$(if $(RAG_MAX_FILE_MB),--server.maxUploadSize $(RAG_MAX_FILE_MB))
 

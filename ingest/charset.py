@@ -24,7 +24,7 @@ def decode_bytes(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data:
-        raise IngestError("binary data, not a text file")
+        raise IngestError("binary data, not a text file", "not_text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -35,7 +35,8 @@ def decode_bytes(data: bytes) -> str:
             return text
     raise IngestError(
         "not a text file in UTF-8, UTF-16, GB18030, Big5 or Windows-1252 (the encoding could not be "
-        "told with confidence): save it as UTF-8 and add it again"
+        "told with confidence): save it as UTF-8 and add it again",
+        "not_text",
     )
 
 

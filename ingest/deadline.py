@@ -25,5 +25,6 @@ class Deadline:
         if time.monotonic() > self.at:
             raise IngestError(
                 f"{step} took longer than {self.seconds:.0f} s and was stopped (RAG_INDEX_TIMEOUT_S): "
-                "the file may be too large to index here; split it into smaller files"
-            )
+                "the file may be too large to index here; split it into smaller files",
+                "index_timeout", seconds=f"{self.seconds:.0f}",
+            )  # fmt: skip

@@ -14,11 +14,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ingest.embed import Embedder
-from ingest.job import DONE, EMBEDDING, STORING, Job, Stopped, worker_name
+from ingest.job import DONE, Job, Stopped, worker_name
 from ingest.job_end import end_job
-from ingest.job_errors import reason, too_big
+from ingest.job_errors import reason
+from ingest.job_progress import JobProgress
 from ingest.job_prune import PRUNE_EVERY_S
 from ingest.jobs import Jobs
+from ingest.limits import check_file_size
 from ingest.pipeline import Added, add_file
 from ingest.settings import Settings
 from ingest.store import Store
@@ -59,10 +61,7 @@ def run_job(jobs: Jobs, job: Job, owner: str, store: Store, embedder: Embedder, 
     pulse = threading.Thread(target=renew, name=f"lease-{job.id}", daemon=True)
     pulse.start()
 
-    def progress(done: int, total: int) -> None:
-        if lost.is_set():
-            raise Stopped(f"job {job.id} was cancelled or taken over")
-        jobs.progress(job.id, owner, STORING if done >= total else EMBEDDING, done, total)
+    progress = JobProgress(jobs, job.id, owner, lost)
 
     def commit(db: sqlite3.Connection, stored: Added) -> None:
         # in the commit's transaction, under the write lock: a cancel that came before it
@@ -71,13 +70,12 @@ def run_job(jobs: Jobs, job: Job, owner: str, store: Store, embedder: Embedder, 
             raise Stopped(f"job {job.id} was cancelled or taken over before its commit")
 
     try:
-        if job.size / 1_000_000 > how.max_file_mb:
-            jobs.fail(job.id, owner, too_big(job.size, how.max_file_mb))
-            return
+        check_file_size(job.size, how.max_file_mb)  # the limit may have changed since the upload
         added = add_file(
             jobs.path(job), store, embedder, how.chunk_tokens, how.chunk_overlap,
-            password=jobs.password(job.id), batch_size=how.batch_size, progress=progress,
+            password=jobs.password(job.id), batch_size=how.batch_size, progress=progress.embedding,
             name=job.file, collection=job.collection, reader=how.reader, on_commit=commit,
+            on_read=progress.reading,
         )  # fmt: skip
         if added.new:  # the commit ended the job: its upload is no longer needed
             jobs.path(job).unlink(missing_ok=True)

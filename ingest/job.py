@@ -6,9 +6,9 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 
-QUEUED, READING, EMBEDDING, STORING = "queued", "reading", "embedding", "storing"
+QUEUED, READING, OCR, EMBEDDING, STORING = "queued", "reading", "ocr", "embedding", "storing"
 DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
-RUNNING = (READING, EMBEDDING, STORING)
+RUNNING = (READING, OCR, EMBEDDING, STORING)  # done/total: pages read, OCR page, chunks embedded
 OPEN = (QUEUED, *RUNNING)
 
 
@@ -63,6 +63,15 @@ def dead(owner: str | None) -> bool:
     except PermissionError:  # alive, another user's
         return False
     return False
+
+
+def job_json(job: Job) -> dict:
+    """A job as `ingest jobs --json` and the HTTP API show it; `error` is the English reason."""
+    return {
+        "id": job.id, "file": job.file, "collection": job.collection, "state": job.state,
+        "done": job.done, "total": job.total, "error": (job.error or {}).get("message"),
+        "created": job.created, "finished": job.finished,
+    }  # fmt: skip
 
 
 def job_of(row: tuple) -> Job:

@@ -32,6 +32,7 @@ from ingest.job import (
 )
 from ingest.job_end import end_job, now_iso
 from ingest.job_prune import KEEP_LAST, cutoff, prune_finished
+from ingest.job_queries import count_open, latest
 from ingest.names import safe_name
 from ingest.pipeline import file_id
 from ingest.store import DB_NAME
@@ -49,6 +50,9 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
 """
+
+
+JobList = list[Job]  # (inside Jobs, `list` is its method)
 
 
 class Jobs:
@@ -148,8 +152,13 @@ class Jobs:
         return [job_of(row) for row in rows]
 
     def pending(self, collections: Collection[str] | None = None) -> int:
-        """How many files of `collections` are queued or being indexed."""
-        return sum(1 for job in self.list(collections) if job.state in OPEN)
+        """How many files of `collections` are queued or being indexed (a cheap count)."""
+        return count_open(self._db, collections)
+
+    def latest(self, collections: Collection[str] | None, finished: int) -> tuple[JobList, int]:
+        """The open and failed jobs of `collections` and the newest `finished` finished ones;
+        how many finished ones are left out (ingest.job_queries)."""
+        return latest(self._db, collections, finished)
 
     def path(self, job: Job) -> Path:
         return self.uploads / job.upload

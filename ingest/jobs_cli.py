@@ -12,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.indexer import indexing_from, start_worker, work
-from ingest.job import DONE, FAILED, OPEN, Job
+from ingest.job import DONE, FAILED, OPEN, Job, job_json
 from ingest.jobs import Jobs
 from ingest.library import open_library
 from ingest.limits import check_upload_size
@@ -128,7 +128,7 @@ def run_jobs(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     listed = jobs.list()
     if args.json:
-        print(json.dumps({"jobs": [as_json(job) for job in listed]}, ensure_ascii=False))
+        print(json.dumps({"jobs": [job_json(job) for job in listed]}, ensure_ascii=False))
         return 0
     for job in listed:
         where = f"{job.done}/{job.total}" if job.total else ""
@@ -137,14 +137,6 @@ def run_jobs(args: argparse.Namespace, settings: Settings) -> int:
     if not listed:
         print("no jobs")
     return 0
-
-
-def as_json(job: Job) -> dict:
-    return {
-        "id": job.id, "file": job.file, "collection": job.collection, "state": job.state,
-        "done": job.done, "total": job.total, "error": (job.error or {}).get("message"),
-        "created": job.created, "finished": job.finished,
-    }  # fmt: skip
 
 
 def add_commands(

@@ -6,7 +6,13 @@ from ingest.errors import IngestError
 def check_file_size(size: int, limit_mb: float) -> None:
     """Refuse one file of `size` bytes over the per-file limit."""
     if size / 1_000_000 > limit_mb:
-        raise IngestError(f"{size / 1_000_000:.1f} MB is over the {limit_mb:g} MB limit per file")
+        mb = f"{size / 1_000_000:.1f}"
+        raise IngestError(
+            f"{mb} MB is over the {limit_mb:g} MB limit per file",
+            "too_big",
+            size_mb=mb,
+            limit_mb=f"{limit_mb:g}",
+        )
 
 
 def check_upload_size(sizes: list[int], limit_mb: float) -> None:
@@ -15,5 +21,6 @@ def check_upload_size(sizes: list[int], limit_mb: float) -> None:
     if total_mb > limit_mb:
         raise IngestError(
             f"{total_mb:.0f} MB in all is over the limit of {limit_mb:g} MB per upload "
-            "(RAG_MAX_UPLOAD_MB): add fewer files at a time"
-        )
+            "(RAG_MAX_UPLOAD_MB): add fewer files at a time",
+            "upload_too_big", total_mb=f"{total_mb:.0f}", limit_mb=f"{limit_mb:g}",
+        )  # fmt: skip

@@ -10,6 +10,7 @@ from ingest.errors import IngestError
 from ingest.notice import Notice
 from ingest.ocr import Engine, ocr_pages
 from ingest.pdf import load_pdf
+from ingest.read_progress import ReadProgress, ignore
 from ingest.readers.delimited import read_csv
 from ingest.readers.image import read_image
 from ingest.readers.sheets import read_xlsx
@@ -31,7 +32,10 @@ class UnsupportedType(IngestError):
 
     def __init__(self, suffix: str) -> None:
         self.suffix = suffix or "(none)"
-        super().__init__(f"unsupported file type '{self.suffix}'; supported: {', '.join(sorted(SUPPORTED))}")
+        super().__init__(
+            f"unsupported file type '{self.suffix}'; supported: {', '.join(sorted(SUPPORTED))}",
+            "unsupported", suffix=self.suffix,
+        )  # fmt: skip
 
 
 def check_type(name: str) -> None:
@@ -55,17 +59,20 @@ def load_file(
     max_pages: int = 0,
     ocr: Engine | None = None,
     ocr_deadline: float | None = None,
+    report: ReadProgress = ignore,
 ) -> Loaded:
     """Pages of `path`; raises IngestError with a message for the user when it cannot. OCR
-    stops at `ocr_deadline` (time.monotonic()), leaving the remaining scanned pages empty."""
+    stops at `ocr_deadline` (time.monotonic()), leaving the remaining scanned pages empty.
+    `report` hears how far reading and OCR are (ingest.read_progress)."""
     if not path.is_file():
-        raise IngestError("no such file")
+        raise IngestError("no such file", "missing")
     if path.stat().st_size == 0:
-        raise IngestError("the file is empty")
+        raise IngestError("the file is empty", "empty")
     suffix = path.suffix.lower()
     check_type(path.name)
     if suffix == ".pdf":
-        pages, warnings = ocr_pages(path, password, load_pdf(path, password, max_pages), ocr, ocr_deadline)
+        pages = load_pdf(path, password, max_pages, report)
+        pages, warnings = ocr_pages(path, password, pages, ocr, ocr_deadline, report)
         return Loaded(pages, warnings)
     if suffix in TEXT_SUFFIXES:
         return Loaded([Page(page=1, text=clean_page_text(decode_text(path)), source="text")])
@@ -90,8 +97,9 @@ def read_other(path: Path, suffix: str, max_pages: int) -> list[Page]:
 def _limit(pages: list[Page], max_pages: int) -> list[Page]:
     if max_pages and len(pages) > max_pages:
         raise IngestError(
-            f"{len(pages)} sections is over the limit of {max_pages} pages per file (RAG_MAX_PAGES)"
-        )
+            f"{len(pages)} sections is over the limit of {max_pages} pages per file (RAG_MAX_PAGES)",
+            "too_many_sections", sections=len(pages), limit=max_pages,
+        )  # fmt: skip
     return pages
 
 

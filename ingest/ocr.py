@@ -15,6 +15,7 @@ from ingest.errors import IngestError
 from ingest.notice import Notice, listed, notice
 from ingest.ocr_plan import Plan, apply_ocr, plan_page
 from ingest.rapid import RapidOcr
+from ingest.read_progress import OCR, ReadProgress, ignore
 from ingest.records import Page
 from ingest.textclean import clean_page_text
 
@@ -47,9 +48,13 @@ class Tesseract:
                 input=png, capture_output=True, timeout=self.timeout_s,
             )  # fmt: skip
         except subprocess.TimeoutExpired as exc:
-            raise IngestError(f"OCR took longer than {self.timeout_s:.0f} s on one page") from exc
+            raise IngestError(
+                f"OCR took longer than {self.timeout_s:.0f} s on one page", "ocr_timeout",
+                seconds=f"{self.timeout_s:.0f}",
+            ) from exc  # fmt: skip
         if done.returncode != 0:
-            raise IngestError(f"OCR failed: {done.stderr.decode(errors='replace').strip()[-300:]}")
+            detail = done.stderr.decode(errors="replace").strip()[-300:]
+            raise IngestError(f"OCR failed: {detail}", "ocr_failed", detail=detail)
         return done.stdout.decode("utf-8", errors="replace")
 
 
@@ -85,6 +90,7 @@ def ocr_pages(
     pages: list[Page],
     engine: Engine | None,
     deadline: float | None = None,
+    report: ReadProgress = ignore,
 ) -> tuple[list[Page], list[Notice]]:
     """The pages with OCR text where their plan says so, and warnings for the person: with no
     engine, or past `deadline` (time.monotonic()), the pages left keep their text layer (or
@@ -103,6 +109,7 @@ def ocr_pages(
     try:
         result, warnings = list(pages), list[Notice]()
         for done, number in enumerate(wanted):
+            report(OCR, done + 1, len(wanted))  # this page of the m is being read now
             if deadline is not None and time.monotonic() > deadline:
                 return result, [*warnings, notice("ocr_deadline", pages=listed(wanted[done:]))]
             plan = plans[done]

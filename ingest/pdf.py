@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from ingest.errors import IngestError, PasswordRequired
 from ingest.pdf_rows import mark_rows, table_rows
+from ingest.read_progress import PageCounter, ReadProgress, ignore
 from ingest.records import Page
 from ingest.textclean import clean_page_text
 
@@ -22,19 +24,27 @@ SUSPECT = re.compile(r"[\ufffd\u00a1-\u00ff\uac00-\ud7af\ue000-\uf8ff]")
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # it logs each font it reads badly; we choose per page
 
 
-def load_pdf(path: Path, password: str | None = None, max_pages: int = 0) -> list[Page]:
+def load_pdf(
+    path: Path, password: str | None = None, max_pages: int = 0, report: ReadProgress = ignore
+) -> list[Page]:
     """Pages of the PDF at `path`, 1-based, each from the reader that got the better text;
-    more than `max_pages` pages (when > 0) is refused before any text is read."""
+    more than `max_pages` pages (when > 0) is refused before any text is read. `report` hears
+    how many pages are read."""
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF" not in head:
-        raise IngestError("not a PDF file (no %PDF header)")
-    if max_pages and (count := page_count(path, password)) > max_pages:
-        raise IngestError(f"{count} pages is over the limit of {max_pages} pages per file (RAG_MAX_PAGES)")
-    first = _read_pypdf(path, password)
-    second, rows = _read_pdfium(path, password)
+        raise IngestError("not a PDF file (no %PDF header)", "not_pdf")
+    count = page_count(path, password)
+    if max_pages and count > max_pages:
+        raise IngestError(
+            f"{count} pages is over the limit of {max_pages} pages per file (RAG_MAX_PAGES)",
+            "too_many_pages", pages=count, limit=max_pages,
+        )  # fmt: skip
+    counter = PageCounter(report, count)
+    first = _read_pypdf(path, password, counter.step)
+    second, rows = _read_pdfium(path, password, counter.step)
     if first is None and second is None:
-        raise IngestError("the PDF is damaged and no reader could open it")
+        raise IngestError("the PDF is damaged and no reader could open it", "damaged")
     count = max(len(first or []), len(second or []))
     pages = []
     for number in range(1, count + 1):
@@ -96,16 +106,20 @@ def _repeated_lines(text: str) -> float:
     return repeats / (len(lines) - 1)
 
 
-def _read_pypdf(path: Path, password: str | None) -> list[str] | None:
+def _read_pypdf(path: Path, password: str | None, step: Callable[[], None]) -> list[str] | None:
     try:
         reader = pypdf.PdfReader(path)
         if reader.is_encrypted:
             _decrypt(reader, path, password)
-        return [_page_text(page) for page in reader.pages]
+        texts = []
+        for page in reader.pages:
+            texts.append(_page_text(page))
+            step()
+        return texts
     except PasswordRequired:
         raise
     except (FileNotDecryptedError, NotImplementedError) as exc:
-        raise IngestError(f"cannot decrypt this PDF ({exc})") from exc
+        raise IngestError(f"cannot decrypt this PDF ({exc})", "decrypt", detail=exc) from exc
     except Exception:  # pypdf raises many types on damaged files; PDFium gets its turn
         return None
 
@@ -116,7 +130,7 @@ def _decrypt(reader: pypdf.PdfReader, path: Path, password: str | None) -> None:
     if password is None:
         raise PasswordRequired("the PDF is encrypted: give its password")
     if reader.decrypt(password) == pypdf.PasswordType.NOT_DECRYPTED:
-        raise PasswordRequired("wrong password for this encrypted PDF")
+        raise PasswordRequired("wrong password for this encrypted PDF", "wrong_password")
 
 
 def _page_text(page: pypdf.PageObject) -> str:
@@ -126,7 +140,9 @@ def _page_text(page: pypdf.PageObject) -> str:
         return ""
 
 
-def _read_pdfium(path: Path, password: str | None) -> tuple[list[str] | None, list[dict[str, str]]]:
+def _read_pdfium(
+    path: Path, password: str | None, step: Callable[[], None]
+) -> tuple[list[str] | None, list[dict[str, str]]]:
     """PDFium's text of each page, and the table rows its character boxes show."""
     try:
         doc = pypdfium2.PdfDocument(path, password=password or None)
@@ -138,6 +154,7 @@ def _read_pdfium(path: Path, password: str | None) -> tuple[list[str] | None, li
             textpage = doc[index].get_textpage()
             texts.append(textpage.get_text_range())
             rows.append(table_rows(textpage, texts[-1]))
+            step()
         return texts, rows
     finally:
         doc.close()

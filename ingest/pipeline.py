@@ -19,6 +19,7 @@ from ingest.errors import StorageError
 from ingest.lang import dominant, segment_languages
 from ingest.names import safe_name
 from ingest.notice import Notice
+from ingest.read_progress import ReadProgress, ignore
 from ingest.records import Document, Page
 from ingest.split import split_pages
 from ingest.storage import storage_fault
@@ -55,12 +56,14 @@ def add_file(
     collection: str = "general",
     reader: Reader | None = None,
     on_commit: OnCommit | None = None,
+    on_read: ReadProgress = ignore,
 ) -> Added:
     """Ingest one file into `collection`, read by `reader` (a child process with limits);
     re-adding a file with the same bytes to the same collection changes nothing. `name` is the
     name to show (the file's own by default). `timings`, when given, accumulates the seconds of
-    each step. `on_commit` runs inside the commit that stores the file (ingest.store.Store.add),
-    with what it stores; it does not run when nothing new is stored."""
+    each step. `on_read` hears how far reading (and OCR) is. `on_commit` runs inside the commit
+    that stores the file (ingest.store.Store.add), with what it stores; it does not run when
+    nothing new is stored."""
     clock = timings if timings is not None else {}
     content = file_id(path)
     doc_id = document_id(content, collection)
@@ -71,7 +74,7 @@ def add_file(
         raise StorageError("read_only", store.data_dir)
     reader = reader or Reader()
     with timed(clock, "load"):
-        loaded = reader.read(path, password)
+        loaded = reader.read(path, password, on_read)
     entry = prepare(
         doc_id, safe_name(name or path.name), path.stat().st_size, loaded.pages, embedder, chunk_tokens,
         chunk_overlap, batch_size, progress, clock, collection, Deadline.after(reader.index_timeout_s),

@@ -107,10 +107,17 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 def run_api(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn  # only the server needs it
 
+    from ingest.indexer import start_worker_process
     from rag.api import make_app
 
     app = make_app(settings, open_retriever(settings), make_llm(settings))
-    uvicorn.run(app, host=args.host or settings.api_host, port=args.port or settings.api_port)
+    # uploads are queued: a worker of this server indexes them (RAG_APP_WORKER=false: others do)
+    stop = start_worker_process(settings.data_dir) if settings.app_worker else None
+    try:
+        uvicorn.run(app, host=args.host or settings.api_host, port=args.port or settings.api_port)
+    finally:
+        if stop is not None:
+            stop.set()
     return 0
 
 

@@ -3,25 +3,23 @@ collections of the user whose personal token comes with each request, exactly as
 
 import json
 import re
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ingest.errors import IngestError
-from ingest.limits import check_file_size
-from ingest.names import collection_name, safe_name
-from ingest.pipeline import add_file
+from ingest.errors import IngestError, StorageError
+from ingest.job import Job, job_json
+from ingest.jobs import Jobs
+from ingest.names import collection_name
 from ingest.settings import Settings
 from ingest.tokens import Tokens
-from ingest.worker import reader_from
+from ingest.uploads import queue_upload
 from rag.answer import Answer, ask
 from rag.api_models import MAX_HISTORY, MAX_QUESTION, ChatRequest, SearchRequest, citation_json, hit_json
 from rag.llm import ChatModel, Message
@@ -37,6 +35,7 @@ def make_app(settings: Settings, retriever: Retriever, llm: ChatModel | None) ->
     """The API over one library; every route but /health needs a token."""
     app = FastAPI(title="文档问答 API", version="1", description=__doc__)
     users, tokens, store = Users(settings.users_path), Tokens(settings.data_dir), retriever.store
+    jobs = Jobs(settings.data_dir, settings.job_lease_s)  # indexed by the app's or any worker
     upload_limit = int(settings.max_file_mb * 1_000_000) + MULTIPART_SLACK
 
     @app.middleware("http")
@@ -107,43 +106,45 @@ def make_app(settings: Settings, retriever: Retriever, llm: ChatModel | None) ->
         visible = allowed(user, [collection] if collection else None)
         return {"documents": [asdict(d) for d in store.documents(visible)]}
 
-    @app.post("/api/documents", status_code=201)
+    @app.post("/api/documents", status_code=202)
     def upload(
         user: Caller,
-        response: Response,
-        file: Annotated[UploadFile, File(description="a PDF, .txt or .md file")],
+        file: Annotated[UploadFile, File(description="a file of a supported type (PDF, Word, text...)")],
         collection: Annotated[str | None, Form()] = None,
         password: Annotated[str | None, Form(description="for an encrypted PDF")] = None,
     ) -> dict[str, Any]:
-        """Add one file to a collection the caller may write (one they see)."""
+        """Queue one file for a collection the caller may write (one they see), as the page
+        does, and answer at once: the job to follow with GET /api/jobs/{id}. The same bytes
+        queued again while their job is open join that job (`new`: false)."""
         wanted = (allowed(user, [collection or settings.default_collection]) or [""])[0]
         data = file.file.read(upload_limit + 1)
         name = file.filename or "upload"
         try:
-            check_file_size(len(data), settings.max_file_mb)
+            job, new = queue_upload(name, data, settings, jobs, wanted, password)
+        except StorageError as exc:
+            raise HTTPException(507, f"{name}: {exc}") from exc
         except IngestError as exc:
-            raise HTTPException(413, f"{name}: {exc}") from exc
-        try:
-            with tempfile.TemporaryDirectory() as folder:
-                path = (
-                    Path(folder) / f"upload{Path(safe_name(name)).suffix.lower()}"
-                )  # the name is only shown
-                path.write_bytes(data)
-                added = add_file(
-                    path, store, retriever.embedder, settings.chunk_tokens, settings.chunk_overlap,
-                    password=password or None, batch_size=settings.embed_batch, name=name,
-                    collection=wanted, reader=reader_from(settings),
-                )  # fmt: skip
-        except IngestError as exc:
-            raise HTTPException(422, f"{name}: {exc}") from exc
-        doc = added.document
-        if added.new:
+            raise HTTPException(413 if exc.code == "too_big" else 422, f"{name}: {exc}") from exc
+        if new:
             audit.record(
-                settings.data_dir, user.name, "upload", f"{doc.name} ({doc.doc_id}) -> {wanted}, API"
+                settings.data_dir, user.name, "upload", f"{job.file} (job {job.id}) -> {wanted}, API"
             )
-        else:
-            response.status_code = 200
-        return {"document": asdict(doc), "new": added.new, "warnings": [asdict(w) for w in added.warnings]}
+        return {"job": api_job(job), "new": new}
+
+    @app.get("/api/jobs")
+    def list_jobs(user: Caller, collection: str | None = None) -> dict[str, Any]:
+        """The indexing jobs of your collections, oldest first."""
+        return {
+            "jobs": [api_job(job) for job in jobs.list(allowed(user, [collection] if collection else None))]
+        }
+
+    @app.get("/api/jobs/{job_id}")
+    def get_job(job_id: int, user: Caller) -> dict[str, Any]:
+        """One job: wait for `state` "done" (then `doc_id` names the document) or "failed"."""
+        job = jobs.get(job_id)
+        if job is None or not user.sees(job.collection):  # another's job: as if there were none
+            raise HTTPException(404, f"no job with id {job_id} in your collections")
+        return api_job(job)
 
     @app.delete("/api/documents/{doc_id}")
     def delete(doc_id: str, user: Caller) -> dict[str, str]:
@@ -157,6 +158,11 @@ def make_app(settings: Settings, retriever: Retriever, llm: ChatModel | None) ->
         return {"deleted": doc_id}
 
     return app
+
+
+def api_job(job: Job) -> dict[str, Any]:
+    """A job as `ingest jobs --json` shows it, with its document and its reason's code."""
+    return {**job_json(job), "doc_id": job.doc_id, "error_code": (job.error or {}).get("code")}
 
 
 def allowed(user: User, wanted: list[str] | None) -> list[str] | None:

@@ -1,9 +1,14 @@
-"""Deterministic stand-ins for the embedding model, for unit tests."""
+"""Deterministic stand-ins for the embedding model and the reader, for unit tests."""
 
 import hashlib
 import re
+from pathlib import Path
 
 import numpy as np
+
+from ingest.load import Loaded, load_file
+from ingest.read_progress import ReadProgress, ignore
+from ingest.worker import Reader
 
 TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z]+|\d+|[^\w\s]")
 
@@ -56,3 +61,11 @@ class FakeLLM:
 
     def complete(self, messages: list[dict[str, str]]) -> str:
         return "".join(self.stream(messages))
+
+
+class TextReader(Reader):
+    """Reads files in this process, without OCR (no child process): for unit tests of what
+    follows reading."""
+
+    def read(self, path: Path, password: str | None = None, report: ReadProgress = ignore) -> Loaded:
+        return load_file(path, password, self.max_pages, None, report=report)

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from ingest.indexer import Indexing, run_job
+from ingest.job import worker_name
+from ingest.jobs import Jobs
 from ingest.pipeline import prepare
 from ingest.records import Page
 from ingest.settings import load_settings
@@ -14,8 +17,9 @@ from ingest.store import Store
 from ingest.tokens import Tokens
 from rag.api import make_app
 from rag.retrieve import Retriever
+from team import audit
 from team.users import Users
-from tests.fakes import FakeLLM
+from tests.fakes import FakeLLM, TextReader
 
 FINANCE = "星河科技二〇二五年的营业收入为八十八亿元，净利润为九亿元。"
 HR = "星河科技二〇二五年共有员工三千二百人，平均年薪为二十一万元。"
@@ -54,6 +58,8 @@ CALLS = [
     ("delete", "/api/documents/finance", {}),
     ("post", "/api/documents", {"files": {"file": ("a.txt", b"hello")}, "data": {"collection": "finance"}}),
     ("get", "/v1/models", {}),
+    ("get", "/api/jobs", {}),
+    ("get", "/api/jobs/1", {}),
 ]
 
 
@@ -138,36 +144,68 @@ def test_delete_reaches_only_the_users_documents(api):
     assert Store(data_dir, "fake", 64).document("finance") is None
 
 
-def test_upload_goes_only_into_the_users_collections_and_is_bounded(api):
+def index_queued(data_dir: Path, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    """What the server's worker does: index every queued job (here in this process)."""
+    jobs, owner = Jobs(data_dir), worker_name()
+    store = Store(data_dir, fake_embedder.name, fake_embedder.dim)
+    while (job := jobs.claim(owner)) is not None:
+        run_job(jobs, job, owner, store, fake_embedder, Indexing(40, 8, 4, 1, TextReader(ocr=None)))
+
+
+def test_upload_is_queued_at_once_and_followed_by_its_job(api, fake_embedder):
     client, tokens, data_dir = api
+    alice, root = auth(tokens["alice"]), auth(tokens["root"])
     note = {"file": ("note.txt", "星河科技的总部位于杭州。".encode())}
-    other = client.post(
-        "/api/documents", files=note, data={"collection": "hr"}, headers=auth(tokens["alice"])
-    )
+    queued = client.post("/api/documents", files=note, data={"collection": "finance"}, headers=alice)
+    assert queued.status_code == 202, queued.text
+    job = queued.json()["job"]
+    assert queued.json()["new"] and job["state"] == "queued" and job["collection"] == "finance"
+    assert [d.name for d in Store(data_dir, "fake", 64).documents()] == ["finance.pdf", "hr.pdf"]  # not yet
+    again = client.post("/api/documents", files=note, data={"collection": "finance"}, headers=alice)
+    assert again.status_code == 202 and again.json() == {"job": job, "new": False}  # the same bytes: one job
+    assert [j["id"] for j in client.get("/api/jobs", headers=alice).json()["jobs"]] == [job["id"]]
+
+    index_queued(data_dir, fake_embedder)
+    done = client.get(f"/api/jobs/{job['id']}", headers=alice).json()
+    assert done["state"] == "done" and done["finished"] and done["error"] is None
+    doc = Store(data_dir, "fake", 64).document(done["doc_id"])
+    assert doc is not None and doc.name == "note.txt" and doc.collection == "finance"
+    assert client.get(f"/api/jobs/{job['id']}", headers=root).status_code == 200
+    uploads = [e for e in audit.events(data_dir) if e.action == "upload"]
+    assert [(e.user, f"job {job['id']}" in e.detail) for e in uploads] == [("alice", True)]  # once
+
+
+def test_upload_goes_only_into_the_users_collections_and_jobs_are_theirs(api, fake_embedder):
+    client, tokens, _ = api
+    alice, root = auth(tokens["alice"]), auth(tokens["root"])
+    note = {"file": ("note.txt", "星河科技的总部位于杭州。".encode())}
+    other = client.post("/api/documents", files=note, data={"collection": "hr"}, headers=alice)
     assert other.status_code == 403
+    hr_job = client.post("/api/documents", files=note, data={"collection": "hr"}, headers=root).json()["job"]
+    assert client.get(f"/api/jobs/{hr_job['id']}", headers=alice).status_code == 404  # as if none
+    assert client.get("/api/jobs", headers=alice).json()["jobs"] == []
+    assert client.get("/api/jobs?collection=hr", headers=alice).status_code == 403
+    assert [j["id"] for j in client.get("/api/jobs", headers=root).json()["jobs"]] == [hr_job["id"]]
+    assert client.get("/api/jobs/999", headers=root).status_code == 404
+
+
+def test_uploads_are_bounded_and_bad_files_fail_with_a_reason(api, fake_embedder):
+    client, tokens, data_dir = api
+    alice = auth(tokens["alice"])
     big = {"file": ("big.txt", b"x" * 20_000)}  # the limit is 0.01 MB here
-    refused = client.post(
-        "/api/documents", files=big, data={"collection": "finance"}, headers=auth(tokens["alice"])
-    )
+    refused = client.post("/api/documents", files=big, data={"collection": "finance"}, headers=alice)
     assert refused.status_code == 413 and "limit" in refused.json()["detail"]
     huge = {"file": ("huge.txt", b"x" * 200_000)}  # refused by its Content-Length, before it is read
-    refused = client.post(
-        "/api/documents", files=huge, data={"collection": "finance"}, headers=auth(tokens["alice"])
-    )
+    refused = client.post("/api/documents", files=huge, data={"collection": "finance"}, headers=alice)
     assert refused.status_code == 413 and "200" in refused.json()["detail"]
-    added = client.post(
-        "/api/documents", files=note, data={"collection": "finance"}, headers=auth(tokens["alice"])
-    )
-    assert added.status_code == 201, added.text
-    doc = added.json()["document"]
-    assert doc["name"] == "note.txt" and doc["collection"] == "finance"
-    again = client.post(
-        "/api/documents", files=note, data={"collection": "finance"}, headers=auth(tokens["alice"])
-    )
-    assert again.status_code == 200 and again.json()["new"] is False
-    assert [d.collection for d in Store(data_dir, "fake", 64).documents() if d.name == "note.txt"] == [
-        "finance"
-    ]
+    finance = {"collection": "finance"}
+    exe = client.post("/api/documents", files={"file": ("x.exe", b"MZ")}, data=finance, headers=alice)
+    assert exe.status_code == 422 and "unsupported" in exe.json()["detail"]
+    empty = client.post("/api/documents", files={"file": ("empty.txt", b"")}, data=finance, headers=alice)
+    index_queued(data_dir, fake_embedder)
+    failed = client.get(f"/api/jobs/{empty.json()['job']['id']}", headers=alice).json()
+    assert failed["state"] == "failed" and failed["error_code"] == "empty" and "empty" in failed["error"]
+    assert not list(Jobs(data_dir).uploads.glob("*.tmp"))
 
 
 def test_revoked_tokens_and_removed_users_are_refused(api):
@@ -193,7 +231,10 @@ def test_openapi_docs_list_the_endpoints(api):
     client, _, _ = api
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/v1/chat/completions", "/api/search", "/api/documents", "/api/documents/{doc_id}"} <= set(paths)
+    assert {
+        "/v1/chat/completions", "/api/search", "/api/documents", "/api/documents/{doc_id}", "/api/jobs",
+        "/api/jobs/{job_id}",
+    } <= set(paths)  # fmt: skip
 
 
 def test_with_auth_off_the_local_users_token_sees_everything(tmp_path, fake_embedder):

@@ -92,9 +92,22 @@ def library(server: tuple[str, dict[str, str], Path]) -> tuple[str, dict[str, st
     base, tokens, _ = server
     for token, name, text, collection in ((tokens["alice"], "finance.txt", FINANCE, "finance"),
                                           (tokens["bob"], "hr.txt", HR, "hr")):  # fmt: skip
-        done = upload(base, token, name, text, collection)
-        assert done.status_code == 201, done.text
+        queued = upload(base, token, name, text, collection)
+        assert queued.status_code == 202, queued.text
+        job = wait_for_job(base, token, queued.json()["job"]["id"])
+        assert job["state"] == "done" and job["doc_id"], job
     return server
+
+
+def wait_for_job(base: str, token: str, job_id: int, seconds: float = 300) -> dict:
+    """As a script does: ask for the job until it ends (the server's worker indexes it)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{base}/api/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"}).json()
+        if job["state"] in ("done", "failed", "cancelled"):
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} did not end in {seconds} s")
 
 
 def test_openai_client_gets_an_answer_with_citations(library):

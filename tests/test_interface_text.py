@@ -48,12 +48,18 @@ def job(state: str, error: dict | None = None, note: dict | None = None) -> Job:
 
 def test_reader_errors_and_the_password_prompt_read_in_chinese():
     zh = STRINGS["zh"]
-    damaged = job_text(zh, job(FAILED, reason(IngestError("the PDF is damaged and no reader could open it"))))
+    damaged = job_text(
+        zh, job(FAILED, reason(IngestError("the PDF is damaged and no reader could open it", "damaged")))
+    )
     assert "PDF 已损坏" in damaged and "damaged" not in damaged
     locked = job_text(zh, job(FAILED, reason(PasswordRequired("the PDF is encrypted: give its password"))))
     assert "已加密" in locked and "encrypted" not in locked
     slow = job_text(
-        zh, job(FAILED, reason(IngestError("reading took longer than 30 s (RAG_PARSE_TIMEOUT_S)")))
+        zh,
+        job(
+            FAILED,
+            reason(IngestError("reading took longer than 30 s (RAG_PARSE_TIMEOUT_S)", "timeout", seconds=30)),
+        ),
     )
     assert "30 秒" in slow and "RAG_" not in slow.replace("\\", "")
 

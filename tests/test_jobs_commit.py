@@ -10,18 +10,10 @@ import pytest
 from ingest.indexer import Indexing, run_job
 from ingest.job import CANCELLED, DONE, worker_name
 from ingest.jobs import Jobs
-from ingest.load import Loaded
 from ingest.pipeline import prepare
 from ingest.records import Page
 from ingest.store import BeforeCommit, Entry, Store
-from ingest.worker import Reader
-
-
-class TextReader(Reader):
-    """Reads a text file in this process: these tests are about the commit, not the reader."""
-
-    def read(self, path: Path, password: str | None = None) -> Loaded:
-        return Loaded([Page(page=1, text=path.read_text(encoding="utf-8"), source="text")])
+from tests.fakes import TextReader
 
 
 class CancelAround(Store):

@@ -1,5 +1,6 @@
 """Interface text in Chinese and English. The answer language follows the question, not this."""
 
+from ui.i18n_jobs import JOB_STRINGS
 from ui.i18n_notices import NOTICE_STRINGS
 from ui.i18n_team import TEAM_STRINGS
 
@@ -55,10 +56,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "请管理员清理磁盘空间后重新上传。",
         "storage_read_only": "服务器的数据目录是只读的，无法添加文件。文档库没有变化，仍可正常提问；"
         "请联系管理员。",
-        "err_disk_full": "服务器的数据目录已满，文件未能保存。文档库没有变化，仍可正常提问；"
-        "请管理员清理磁盘空间后重试。",
-        "err_read_only": "服务器的数据目录是只读的，无法添加文件。文档库没有变化，仍可正常提问；"
-        "请联系管理员。",
         "collection": "上传到知识库",
         "no_collection": "你还没有任何知识库的权限，无法上传：请联系管理员。",
         "login": "登录",
@@ -82,37 +79,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "disk_full": "磁盘已满：请管理员释放空间。",
         "error_generic": "出现意外错误，已记录在服务器日志中。请刷新页面重试；若仍出现，请联系管理员。",
         "no_access": "你的账号 {user} 还没有任何知识库的权限：请联系管理员为你开通。",
-        "jobs": "索引任务",
-        "no_jobs": "没有索引任务。",
-        "job_queued": "{name}：排队等待索引",
-        "job_reading": "{name}：正在读取（含 OCR）…",
-        "job_embedding": "{name}：正在向量化 {done}/{total}",
-        "job_storing": "{name}：正在写入文档库…",
-        "job_cancelled": "{name}：已取消",
-        "job_failed": "{name}：{error}",
-        "job_cancel": "取消",
-        "job_retry": "重试",
-        "job_remove": "移除",
-        "job_more": "另有 {count} 个已完成的任务未显示（python -m ingest jobs 可列出全部）",
         "queued": "{name}：已加入索引队列",
         "still_indexing": "还有 {count} 个文件正在建立索引：本回答只依据已完成索引的文档。",
         "indexing_now": "{count} 个文件正在建立索引，完成后即可检索。",
         "doc_label": "{name} · {collection} · {added} · {size}",
-        "err_password": "文件已加密：请在下方输入密码",
-        "err_wrong_password": "密码错误：请重新输入",
-        "err_too_big": "文件大小 {size_mb} MB，超过上限 {limit_mb} MB",
-        "err_timeout": "读取超过 {seconds} 秒被终止：文件可能已损坏或过大（管理员可放宽读取时限）",
-        "err_crashed": "读取进程崩溃（{signal}）：文件可能已损坏，或需要超过 {memory_mb} MB 内存",
-        "err_memory": "读取需要超过 {memory_mb} MB 内存（管理员可放宽内存上限）",
-        "err_too_many_pages": "共 {pages} 页，超过每个文件 {limit} 页的上限",
-        "err_not_pdf": "不是 PDF 文件",
-        "err_damaged": "PDF 已损坏，无法读取",
-        "err_empty": "文件是空的",
-        "err_unsupported": "不支持的文件类型 “{suffix}”",
-        "err_not_text": "不是可识别编码的文本文件",
-        "err_decrypt": "无法解密此 PDF",
-        "err_read": "无法读取文件（{detail}）",
-        "err_internal": "索引时出错（{detail}）：可重试",
     },
     "en": {
         "title": "Document Q&A",
@@ -168,10 +138,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "unchanged and questions still work; ask an admin to free disk space, then upload again.",
         "storage_read_only": "The server's data directory is read-only, so files cannot be added. The "
         "library is unchanged and questions still work; ask an admin.",
-        "err_disk_full": "The server's data directory is full, so the file was not stored. The library is "
-        "unchanged and questions still work; ask an admin to free disk space, then retry.",
-        "err_read_only": "The server's data directory is read-only, so files cannot be added. The library "
-        "is unchanged and questions still work; ask an admin.",
         "collection": "Add to collection",
         "no_collection": "You are not a member of any collection yet, so you cannot upload: ask an admin.",
         "login": "Sign in",
@@ -203,19 +169,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "to try again, and tell an admin if it happens again.",
         "no_access": "Your account {user} is not a member of any collection yet: ask an admin to add you "
         "to one.",
-        "jobs": "Indexing jobs",
-        "no_jobs": "No indexing jobs.",
-        "job_queued": "{name}: waiting to be indexed",
-        "job_reading": "{name}: reading (and OCR)…",
-        "job_embedding": "{name}: embedding {done}/{total}",
-        "job_storing": "{name}: storing in the library…",
-        "job_cancelled": "{name}: cancelled",
-        "job_failed": "{name}: {error}",
-        "job_cancel": "Cancel",
-        "job_retry": "Retry",
-        "job_remove": "Remove",
-        "job_more": "{count} more finished jobs are not shown (python -m ingest jobs lists them all)",
-        "job_more_one": "1 more finished job is not shown (python -m ingest jobs lists them all)",
         "queued": "{name}: queued for indexing",
         "still_indexing": "{count} files are still being indexed: this answer uses only the documents "
         "indexed so far.",
@@ -224,23 +177,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "indexing_now": "{count} files are being indexed; they become searchable when done.",
         "indexing_now_one": "1 file is being indexed; it becomes searchable when done.",
         "doc_label": "{name} · {collection} · {added} · {size}",
-        "err_password": "the file is encrypted: enter its password below",
-        "err_wrong_password": "wrong password: enter it again",
-        "err_too_big": "{size_mb} MB is over the {limit_mb} MB limit per file",
-        "err_timeout": "reading took longer than {seconds} s and was stopped: "
-        "the file may be damaged or too large (an admin can raise the time limit)",
-        "err_crashed": "the reader crashed ({signal}): the file may be damaged, or need more than "
-        "{memory_mb} MB of memory",
-        "err_memory": "reading needs more than {memory_mb} MB of memory (an admin can raise the limit)",
-        "err_too_many_pages": "{pages} pages is over the limit of {limit} pages per file",
-        "err_not_pdf": "not a PDF file",
-        "err_damaged": "the PDF is damaged and could not be read",
-        "err_empty": "the file is empty",
-        "err_unsupported": "unsupported file type '{suffix}'",
-        "err_not_text": "not a text file in an encoding we can read",
-        "err_decrypt": "this PDF cannot be decrypted",
-        "err_read": "the file could not be read ({detail})",
-        "err_internal": "indexing failed ({detail}): try again",
     },
 }  # fmt: skip
 
@@ -254,4 +190,6 @@ def default_language(locale: str | None, accept_language: str | None) -> str:
 for _lang, _more in TEAM_STRINGS.items():  # conversations, feedback, admin: kept in their own module
     STRINGS[_lang].update(_more)
 for _lang, _more in NOTICE_STRINGS.items():  # reader warnings
+    STRINGS[_lang].update(_more)
+for _lang, _more in JOB_STRINGS.items():  # indexing jobs and why one failed
     STRINGS[_lang].update(_more)

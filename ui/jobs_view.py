@@ -1,17 +1,19 @@
 """The Library tab's indexing jobs: every job of the collections the person may see, redrawn
-every few seconds in every browser session, with cancel, retry (with a password) and remove."""
+every few seconds in every browser session (fast while one runs, slowly when none does), with
+cancel, retry (with a password) and remove."""
 
 import re
 
 import streamlit as st
 
-from ingest.job import CANCELLED, DONE, EMBEDDING, FAILED, OPEN, Job
+from ingest.job import CANCELLED, DONE, EMBEDDING, FAILED, OCR, OPEN, READING, Job
 from ingest.jobs import Jobs
 from ingest.notice import message_of
 from ui.plural import counted
 from ui.render import escape
 
 SHOWN_FINISHED = 20  # finished jobs shown, newest first; open and failed ones always are
+BUSY_S, IDLE_S = 2, 20  # the job list's redraw pace with and without open jobs
 SETTING = re.compile(r"\s*\(RAG_[A-Z_]+\)")
 PASSWORD_CODES = ("password", "wrong_password")
 
@@ -64,35 +66,41 @@ def job_text(T: dict[str, str], job: Job) -> str:
         return text
     if job.state == FAILED:
         return T["job_failed"].format(name=name, error=error_text(T, job.error))
-    return T[f"job_{job.state}"].format(name=name, done=job.done, total=job.total)
+    key = "job_reading_pages" if job.state == READING and job.total else f"job_{job.state}"
+    return T[key].format(name=name, done=job.done, total=job.total)
 
 
-def shown_jobs(jobs: list[Job]) -> tuple[list[Job], int]:
-    """Newest first: every open or failed job, and the latest finished ones; how many are left out."""
-    newest = sorted(jobs, key=lambda job: -job.id)
-    keep = [job for job in newest if job.state in (*OPEN, FAILED)]
-    finished = [job for job in newest if job.state not in (*OPEN, FAILED)]
-    shown = {job.id for job in keep + finished[:SHOWN_FINISHED]}
-    return [job for job in newest if job.id in shown], max(0, len(finished) - SHOWN_FINISHED)
+@st.fragment(run_every=BUSY_S)
+def busy_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
+    jobs_list(T, jobs, visible, busy=True)
 
 
-@st.fragment(run_every=2)
+@st.fragment(run_every=IDLE_S)
+def idle_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
+    jobs_list(T, jobs, visible, busy=False)
+
+
 def jobs_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
-    """The Library tab's job list, redrawn every 2 s."""
-    jobs_list(T, jobs, visible)
+    """The Library tab's job list: redrawn every BUSY_S while a job of these collections is
+    queued or running, every IDLE_S otherwise, so that idle sessions cost little (a count
+    over the state index decides)."""
+    (busy_panel if jobs.pending(visible) else idle_panel)(T, jobs, visible)
 
 
-def jobs_list(T: dict[str, str], jobs: Jobs, visible: list[str] | None, scope: str = "library") -> None:
-    """The job list; when a job this session saw running is done, the whole page is redrawn
-    (the document list and the question filter gain the new document). `scope` tells the
-    widgets of two lists on one page (Library tab, Admin tab) apart."""
-    listed = jobs.list(visible)
+def jobs_list(
+    T: dict[str, str], jobs: Jobs, visible: list[str] | None, scope: str = "library", busy: bool | None = None
+) -> None:
+    """The job list; when a job this session saw running is done, or one starts while the
+    list is redrawn at the idle pace (`busy` False), the whole page is redrawn (the document
+    list gains the new document; the list takes the other pace). `scope` tells the widgets of
+    two lists on one page (Library tab, Admin tab) apart."""
+    listed, hidden = jobs.latest(visible, SHOWN_FINISHED)
     was_open: set[int] = st.session_state.setdefault(f"open_jobs_{scope}", set())
     now_open = {job.id for job in listed if job.state in OPEN}
     st.session_state[f"open_jobs_{scope}"] = now_open
-    if was_open - now_open:
+    if was_open - now_open or (busy is False and now_open):
         st.rerun()
-    shown, hidden = shown_jobs(listed)
+    shown = sorted(listed, key=lambda job: -job.id)  # newest first
     st.markdown(f"**{T['jobs']}**")
     if not shown:
         st.caption(T["no_jobs"])
@@ -114,8 +122,8 @@ def job_row(T: dict[str, str], jobs: Jobs, job: Job, prefix: str = "") -> None:
             st.caption(message)
         else:
             st.info(message)
-            if job.state == EMBEDDING and job.total:
-                st.progress(job.done / job.total)
+            if job.state in (READING, OCR, EMBEDDING) and job.total:
+                st.progress(min(job.done / job.total, 1.0))
     with actions:
         if job.state in OPEN and st.button(T["job_cancel"], key=f"{prefix}cancel-job-{job.id}"):
             jobs.cancel(job.id)

@@ -25,11 +25,12 @@ def read_csv(text: str, max_cells: int = MAX_CELLS) -> list[Page]:
             cells += len(row)
             if cells > max_cells:
                 raise IngestError(
-                    f"the table has more than {max_cells:,} cells (row {number:,}): too large to read here"
-                )
+                    f"the table has more than {max_cells:,} cells (row {number:,}): too large to read here",
+                    "table_too_large", cells=f"{max_cells:,}",
+                )  # fmt: skip
             rows.append((number, row))
     except csv.Error as exc:
-        raise IngestError(f"the CSV file is malformed ({exc})") from exc
+        raise IngestError(f"the CSV file is malformed ({exc})", "csv_malformed", detail=exc) from exc
     return [
         Page(page=n, text=block.text, source="csv", place=f"rows {block.first}–{block.last}")
         for n, block in enumerate(table_blocks(rows), 1)

@@ -42,9 +42,11 @@ def image_png(path: Path) -> bytes:
             with Image.open(path) as opened:
                 image = ImageOps.exif_transpose(opened).convert("L")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise IngestError(f"the picture is too large to read safely ({exc})") from exc
+        raise IngestError(f"the picture is too large to read safely ({exc})", "image_too_large") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise IngestError(f"not a picture that can be read (damaged or another format: {exc})") from exc
+        raise IngestError(
+            f"not a picture that can be read (damaged or another format: {exc})", "not_image", detail=exc
+        ) from exc
     pixels = image.width * image.height
     if pixels > OCR_PIXELS:
         scale = (OCR_PIXELS / pixels) ** 0.5

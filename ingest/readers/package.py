@@ -21,7 +21,11 @@ BLOCK = 1 << 20
 def check_package(path: Path, kind: str) -> None:
     """Refuse an Office file that is not a ZIP, would inflate to too much, or declares XML entities."""
     if not zipfile.is_zipfile(path):
-        raise IngestError(f"not a {kind} file (it is not a ZIP package); it may be damaged or renamed")
+        raise IngestError(
+            f"not a {kind} file (it is not a ZIP package); it may be damaged or renamed",
+            "not_package",
+            kind=kind,
+        )
     try:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
@@ -30,27 +34,32 @@ def check_package(path: Path, kind: str) -> None:
                 if member.filename.lower().endswith((".xml", ".rels", ".vml")):
                     _check_xml(package, member, kind)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        raise IngestError(f"the {kind} package is damaged ({exc})") from exc
+        raise IngestError(
+            f"the {kind} package is damaged ({exc})", "package_damaged", kind=kind, detail=exc
+        ) from exc
 
 
 def _check_sizes(members: list[zipfile.ZipInfo], kind: str) -> None:
     if len(members) > MAX_MEMBERS:
         raise IngestError(
-            f"the {kind} package holds {len(members):,} parts, over the limit of {MAX_MEMBERS:,}"
-        )
+            f"the {kind} package holds {len(members):,} parts, over the limit of {MAX_MEMBERS:,}",
+            "package_too_large", kind=kind,
+        )  # fmt: skip
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED:
         raise IngestError(
             f"the {kind} package would inflate to {total / 1e6:,.0f} MB, over the limit of "
-            f"{MAX_UNCOMPRESSED / 1e6:,.0f} MB (a ZIP bomb, or too large to read here)"
-        )
+            f"{MAX_UNCOMPRESSED / 1e6:,.0f} MB (a ZIP bomb, or too large to read here)",
+            "package_too_large", kind=kind,
+        )  # fmt: skip
     for m in members:
         ratio = m.file_size / max(m.compress_size, 1)
         if m.file_size > MAX_MEMBER or (m.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
             raise IngestError(
                 f"the part {m.filename!r} of the {kind} package would inflate to "
-                f"{m.file_size / 1e6:,.0f} MB from {m.compress_size / 1e6:,.1f} MB (a ZIP bomb?)"
-            )
+                f"{m.file_size / 1e6:,.0f} MB from {m.compress_size / 1e6:,.1f} MB (a ZIP bomb?)",
+                "package_too_large", kind=kind,
+            )  # fmt: skip
 
 
 def _check_xml(package: zipfile.ZipFile, member: zipfile.ZipInfo, kind: str) -> None:
@@ -60,6 +69,7 @@ def _check_xml(package: zipfile.ZipFile, member: zipfile.ZipInfo, kind: str) -> 
             if DTD.search(tail + block):
                 raise IngestError(
                     f"the part {member.filename!r} of the {kind} file declares XML entities, which "
-                    "Office files never do (an entity-expansion attack?)"
-                )
+                    "Office files never do (an entity-expansion attack?)",
+                    "xml_entities", kind=kind,
+                )  # fmt: skip
             tail = block[-16:]

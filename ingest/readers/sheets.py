@@ -33,8 +33,9 @@ def read_xlsx(path: Path, max_cells: int = MAX_CELLS) -> list[Page]:
                     raise IngestError(
                         f"the workbook has more than {max_cells:,} cells (sheet {sheet.title!r} "
                         f"reaches row {number:,}): too large to read here; save the part you need "
-                        "as a smaller file"
-                    )
+                        "as a smaller file",
+                        "table_too_large", cells=f"{max_cells:,}",
+                    )  # fmt: skip
                 cells = [cell_text(cell) for cell in row]
                 filled = [i for i, text in enumerate(cells) if text]
                 if filled:

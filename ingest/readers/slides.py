@@ -22,7 +22,11 @@ def read_pptx(path: Path, max_pages: int = 0) -> list[Page]:
     pages = []
     for number, slide in enumerate(deck.slides, 1):
         if max_pages and number > max_pages:
-            raise IngestError(f"more than {max_pages} slides is over the limit (RAG_MAX_PAGES)")
+            raise IngestError(
+                f"more than {max_pages} slides is over the limit (RAG_MAX_PAGES)",
+                "too_many_slides",
+                limit=max_pages,
+            )
         title = slide.shapes.title
         parts = [title.text_frame.text.strip()] if title is not None and title.has_text_frame else []
         for shape in sorted(_shapes(slide.shapes, 0), key=lambda s: (s.top or 0, s.left or 0)):

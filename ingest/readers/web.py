@@ -27,7 +27,7 @@ def read_html(path: Path) -> Sections:
     try:
         root = lxml.html.document_fromstring(path.read_bytes(), parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise IngestError(f"the web page could not be parsed ({exc})") from exc
+        raise IngestError(f"the web page could not be parsed ({exc})", "web_unparsable", detail=exc) from exc
     main = next(iter(root.iter("main")), None) or next(iter(root.iter("article")), None)
     sections = Sections(source="html")
     Walker(sections).walk(main if main is not None else root)
