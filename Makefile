@@ -49,6 +49,7 @@ unit: $(VENV)/.installed
 BENCH_SETS := xquad_zh2zh xquad_en2en xquad_zh2en xquad_en2zh xquad_mixed cmrc2018_dev drcd_dev
 DATA := $(SHARED)/data/bench
 FORMAT_FILES ?= /tmp/docqa-format-files  # generated Word, PowerPoint, Excel, CSV, web files (and hostile ones)
+FILINGS ?= /tmp/docqa-filings  # generated filing-like PDFs and their statement-line questions
 
 # Passage embeddings are cached in ~/.cache/docqa: the first run embeds everything (about an
 # hour on 2 cores), later runs only re-chunk and re-search.
@@ -59,6 +60,8 @@ bench: $(VENV)/.installed
 	$(PY) -m bench ocr $(SHARED)/pdfs
 	$(PY) -m bench hostile $(SHARED)/pdfs
 	$(PY) -m bench probes $(SHARED)/pdfs
+	$(PY) -m tests.filings $(FILINGS)
+	$(PY) -m bench filings $(FILINGS)
 	@if [ -d $(DATA) ]; then \
 	  $(PY) -m bench retrieval $(addprefix $(DATA)/,$(BENCH_SETS)) && \
 	  $(PY) -m bench retrieval $(DATA)/xquad_zh2en $(DATA)/xquad_en2zh --mode hybrid \

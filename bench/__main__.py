@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bench import answers as answers_bench
+from bench import filings as filings_bench
 from bench import formats, hostile, ingestion, latency, ocr, wire
 from bench import probes as probes_bench
 from bench import retrieval as retrieval_bench
@@ -18,6 +19,7 @@ from ingest.errors import ModelMismatch
 from ingest.library import embedder_of
 from ingest.settings import Settings, load_settings
 from rag.llm import LLM, make_llm, reachable
+from rag.retrieve import MODES
 
 CACHE = Path.home() / ".cache" / "docqa" / "bench-embeddings.sqlite"
 # benches with their own command line, run as they are
@@ -72,6 +74,15 @@ def parser() -> argparse.ArgumentParser:
     probes.add_argument("--no-cache", action="store_true")
     probes.add_argument("--json", action="store_true")
     probes.set_defaults(run=run_bench_probes)
+    filings = measure.add_parser("filings", help="statement-line questions over filing-like PDFs: page-hit@5")
+    filings.add_argument(
+        "folder", type=Path, metavar="DIR", help="PDFs and questions.jsonl (python -m tests.filings DIR)"
+    )
+    filings.add_argument("--mode", choices=MODES, default="hybrid")
+    filings.add_argument("--cache", type=Path, default=CACHE, help="passage embedding cache (sqlite)")
+    filings.add_argument("--no-cache", action="store_true")
+    filings.add_argument("--json", action="store_true")
+    filings.set_defaults(run=run_bench_filings)
     speed = measure.add_parser("latency", help="search latency from 1,000 to 100,000 chunks")
     speed.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
     speed.add_argument("--queries", type=int, default=60)
@@ -107,6 +118,12 @@ def run_bench_probes(args: argparse.Namespace, settings: Settings) -> int:
     embedder, llm = cached_embedder(args, settings), served_llm(settings)
     report = probes_bench.run(args.folder, settings, embedder, llm)
     print(json.dumps(report, ensure_ascii=False) if args.json else probes_bench.render(report))
+    return 0
+
+
+def run_bench_filings(args: argparse.Namespace, settings: Settings) -> int:
+    report = filings_bench.run(args.folder, settings, cached_embedder(args, settings), args.mode)
+    print(json.dumps(report, ensure_ascii=False) if args.json else filings_bench.render(report))
     return 0
 
 

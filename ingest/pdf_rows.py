@@ -1,7 +1,9 @@
 """Table rows in a PDF's text layer: PDFium's character boxes show where a line's words stand
 far apart (cells) rather than a word space apart; such a line whose cells after the first are
 at least half numbers is a table row, and is written as its cells joined by ' | ' (as the
-other readers write rows). Leader dots (a table of contents) and aligned code are not rows."""
+other readers write rows). The line of cells just above a table's first row is its header row
+("项目  2023年  2022年", "Item  2023  2022"), numbers or not, and is written so too. Leader
+dots (a table of contents) and aligned code are not rows."""
 
 import re
 import statistics
@@ -10,10 +12,11 @@ from itertools import pairwise
 import pypdfium2
 
 from ingest.readers.table import SEPARATOR
+from ingest.tables import NUMBER
 from ingest.textclean import clean_page_text
 
 CELL_GAP = 1.2  # a gap wider than this many character heights separates cells
-NUMBER = re.compile(r"^[-+(]?[$¥€£]?[\d.,]*\d[\d.,]*%?\)?[x×]?$")
+LABELS_UNDER_HEADER = 2
 LEADER = re.compile(r"^[.…·•\s]+$")
 
 
@@ -21,13 +24,21 @@ def table_rows(textpage: pypdfium2.PdfTextPage, text: str) -> dict[str, str]:
     """Rows found on the page: the row's characters without spaces -> the row with ' | '."""
     if textpage.count_chars() != len(text):
         return {}  # PDFium's text and its characters disagree: no boxes to trust
-    rows: dict[str, str] = {}
+    lines: list[list[str]] = []
     position = 0
     for line in text.splitlines(keepends=True):
-        cells = _cells(textpage, text, position, position + len(line.rstrip("\r\n")))
+        lines.append(_cells(textpage, text, position, position + len(line.rstrip("\r\n"))))
         position += len(line)
-        if is_row(cells):
-            rows["".join("".join(cells).split())] = clean_page_text(SEPARATOR.join(cells))
+    rows: dict[str, str] = {}
+    for number, cells in enumerate(lines):
+        if not is_row(cells):
+            continue
+        above = number - 1
+        while above >= 0 and number - above <= LABELS_UNDER_HEADER and len(lines[above]) <= 1:
+            above -= 1  # section labels ("流动资产：", "ASSETS:") between the header and the rows
+        if above >= 0 and not is_row(lines[above]) and is_header(lines[above], cells):
+            rows["".join("".join(lines[above]).split())] = clean_page_text(SEPARATOR.join(lines[above]))
+        rows["".join("".join(cells).split())] = clean_page_text(SEPARATOR.join(cells))
     return rows
 
 
@@ -35,6 +46,11 @@ def is_row(cells: list[str]) -> bool:
     values = cells[1:]
     numbers = sum(1 for cell in values if NUMBER.match(cell))
     return bool(values) and 2 * numbers >= len(values) and not any(LEADER.match(c) for c in cells)
+
+
+def is_header(cells: list[str], row: list[str]) -> bool:
+    """Cells above a row that name its columns: at least two, no more than the row has."""
+    return 2 <= len(cells) <= len(row) and not any(LEADER.match(c) for c in cells)
 
 
 def _cells(textpage: pypdfium2.PdfTextPage, text: str, start: int, end: int) -> list[str]:

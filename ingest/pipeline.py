@@ -24,6 +24,7 @@ from ingest.records import Document, Page
 from ingest.split import split_pages
 from ingest.storage import storage_fault
 from ingest.store import Entry, Store
+from ingest.tables import repeat_headers
 from ingest.worker import Reader
 
 Progress = Callable[[int, int], None]  # (done, total) chunks embedded
@@ -110,6 +111,7 @@ def prepare(
     with timed(clock, "detect"):
         pages = detect_pages(pages, deadline)
     with timed(clock, "split"):
+        pages = repeat_headers(pages, embedder.count_tokens, chunk_tokens)
         chunks = split_pages(pages, doc_id, embedder.count_tokens, chunk_tokens, chunk_overlap, deadline)
     with timed(clock, "embed"):
         vectors = embed_in_batches(embedder, [c.text for c in chunks], batch_size, progress, deadline)

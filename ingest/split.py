@@ -10,6 +10,7 @@ from ingest.deadline import Deadline
 from ingest.lang import dominant, segment_languages
 from ingest.records import Chunk, Page
 from ingest.sentences import clauses, paragraphs, sentences, words
+from ingest.tables import block_starts
 
 CountTokens = Callable[[str], int]
 # A page that ends mid-sentence continues on the next one; otherwise the page break is a
@@ -45,8 +46,11 @@ def split_pages(
         raise ValueError(f"need 0 <= overlap < chunk size, got overlap={overlap_tokens}, size={chunk_tokens}")
     text, starts, numbers = _join(pages)
     units = split_units(text, count_tokens, chunk_tokens, deadline)
+    blocks = sorted(block_starts(text))  # a table block (header row on top) starts a passage
     joinable = [
-        i > 0 and bisect_right(starts, unit.start) == bisect_right(starts, units[i - 1].end - 1)
+        i > 0
+        and bisect_right(starts, unit.start) == bisect_right(starts, units[i - 1].end - 1)
+        and bisect_right(blocks, unit.start) == bisect_right(blocks, units[i - 1].end - 1)
         for i, unit in enumerate(units)
     ]
     ocr = {p.page for p in pages if p.source == "ocr"}
