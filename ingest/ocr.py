@@ -78,7 +78,7 @@ def make_engine(name: str, languages: str, dpi: int) -> Engine | None:
     if not languages.strip() or name == "off":
         return None
     if name == "rapidocr":
-        return RapidOcr(dpi)
+        return RapidOcr(dpi, fallback=languages)
     if name == "tesseract":
         return Tesseract(languages, dpi)
     raise ValueError(f"RAG_OCR_ENGINE must be rapidocr, tesseract or off, got {name!r}")
@@ -114,17 +114,39 @@ def ocr_pages(
                 return result, [*warnings, notice("ocr_deadline", pages=listed(wanted[done:]))]
             plan = plans[done]
             try:
-                text = clean_page_text(engine.read(render_page(doc[number - 1], engine.dpi)))
+                text, note = read_png(engine, render_page(doc[number - 1], engine.dpi))
             except IngestError:
                 raise
             except Exception as exc:  # the engine's library failed on this page: the others go on
-                detail = (str(exc).strip().splitlines() or [""])[-1][-200:]
-                warnings.append(notice("ocr_failed", page=number, detail=f"{type(exc).__name__}: {detail}"))
+                warnings.append(notice("ocr_failed", page=number, detail=failure(exc)))
                 continue
-            result[number - 1] = apply_ocr(pages[number - 1], plan, text)
+            if note:
+                warnings.append(notice("ocr_second_engine", page=number, detail=note))
+            result[number - 1] = apply_ocr(pages[number - 1], plan, clean_page_text(text))
         return result, warnings
     finally:
         doc.close()
+
+
+def read_png(engine: Engine, png: bytes) -> tuple[str, str]:
+    """The engine's text of a picture, and how the engine failed when it took a second try
+    ("" when it did not): where RapidOCR's runtime fails on a picture, tesseract reads it once
+    (if installed)."""
+    try:
+        return engine.read(png), ""
+    except IngestError:
+        raise
+    except Exception as exc:
+        backup = Tesseract(engine.fallback, engine.dpi) if isinstance(engine, RapidOcr) else None
+        if backup is None or not backup.languages or backup.missing():
+            raise
+        return backup.read(png), failure(exc)
+
+
+def failure(exc: Exception) -> str:
+    """The exception's kind and its last line (a traceback's last line says most)."""
+    detail = (str(exc).strip().splitlines() or [""])[-1][-200:]
+    return f"{type(exc).__name__}: {detail}"
 
 
 def _plans(path: Path, password: str | None, pages: list[Page]) -> list[Plan]:

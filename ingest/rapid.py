@@ -1,18 +1,28 @@
 """RapidOCR: PaddleOCR's PP-OCR detection and recognition models (shipped inside the
-rapidocr-onnxruntime wheel: no download) run by onnxruntime; reads Chinese and English."""
+rapidocr-onnxruntime wheel: no download) run by onnxruntime; reads Chinese and English.
+
+onnxruntime's thread pools are kept small: by default each of the three models' sessions starts
+a thread per core, and in the reader child, whose address space is capped (RLIMIT_AS,
+RAG_PARSE_MEMORY_MB), every thread's stack and every malloc arena that contention creates take
+their share of it; on a many-core machine under load an allocation then fails inside a model run
+(an ONNXRuntimeError). The child also caps malloc's arenas (ingest/worker.py)."""
 
 import functools
+import os
 from dataclasses import dataclass
 from typing import Any
 
 INSTALL = "pip install rapidocr-onnxruntime"
+MAX_THREADS = 4  # per model session; more cores than this add little to one page's OCR
 
 
 @dataclass(frozen=True)
 class RapidOcr:
-    """The RapidOCR engine; pages are rendered at `dpi` for it."""
+    """The RapidOCR engine; pages are rendered at `dpi` for it. `fallback` is the tesseract
+    languages a page is read with once when RapidOCR fails on it ("": no second try)."""
 
     dpi: int = 300
+    fallback: str = ""
 
     def missing(self) -> str:
         """Why this engine cannot run here, or '' when it can."""
@@ -27,11 +37,17 @@ class RapidOcr:
         return lines_text(result or [])
 
 
+def threads() -> int:
+    """Threads per model session: the cores this process may use, at most MAX_THREADS."""
+    return max(1, min(MAX_THREADS, len(os.sched_getaffinity(0))))
+
+
 @functools.cache
 def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR  # loads the models once per reader process
 
-    return RapidOCR()
+    # the wheel already turns onnxruntime's memory arena off (memory goes back after each run)
+    return RapidOCR(intra_op_num_threads=threads(), inter_op_num_threads=1)
 
 
 def lines_text(found: list[Any]) -> str:

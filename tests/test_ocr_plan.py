@@ -11,6 +11,7 @@ from ingest.ocr import TEXT_LAYER_KEPT, ocr_pages
 from ingest.ocr_plan import Plan, apply_ocr, new_lines, plan_page
 from ingest.pdf import load_pdf
 from ingest.plausible import plausibility
+from ingest.rapid import MAX_THREADS, RapidOcr, _engine, threads
 from ingest.records import Page
 from tests.cli import run_json
 from tests.pdfs import make_pdf, make_scan_with_layer, make_stamped_scan
@@ -134,3 +135,35 @@ def test_an_engine_failing_on_a_page_keeps_the_page_and_says_so(tmp_path):
     assert warnings[0].message == (
         "OCR failed on page 1 (RuntimeError: onnxruntime: Failed to allocate memory): its text layer is kept"
     )
+
+
+def failing_runtime(*args, **kwargs):
+    raise RuntimeError(
+        "[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : Non-zero status code returned while running Conv node"
+    )
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
+def test_a_page_rapidocr_fails_on_is_read_once_with_tesseract(tmp_path, monkeypatch):
+    path = make_stamped_scan(tmp_path / "order.pdf", ORDER[:1], STAMP)
+    monkeypatch.setattr("ingest.rapid._engine", lambda: failing_runtime)
+    pages, warnings = ocr_pages(path, None, load_pdf(path), RapidOcr(dpi=150, fallback="eng"))
+    assert "GRANTING" in pages[0].text and STAMP.format(page=1, pages=1) in pages[0].text
+    assert [(w.code, w.params["page"]) for w in warnings] == [("ocr_second_engine", "1")]
+    assert "RuntimeError" in warnings[0].message and "read with tesseract instead" in warnings[0].message
+    pages, warnings = ocr_pages(path, None, load_pdf(path), RapidOcr(dpi=150))  # no second engine
+    assert pages[0].text == STAMP.format(page=1, pages=1) and warnings[0].code == "ocr_failed"
+
+
+def test_rapidocr_sessions_use_few_threads(monkeypatch):
+    import rapidocr_onnxruntime
+
+    made = []
+    monkeypatch.setattr(rapidocr_onnxruntime, "RapidOCR", lambda **options: made.append(options))
+    _engine.cache_clear()
+    try:
+        _engine()
+    finally:
+        _engine.cache_clear()
+    assert made == [{"intra_op_num_threads": threads(), "inter_op_num_threads": 1}]
+    assert 1 <= threads() <= MAX_THREADS

@@ -3,23 +3,17 @@
 import io
 import warnings
 from pathlib import Path
-from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ingest.errors import IngestError
 from ingest.notice import Notice, notice
+from ingest.ocr import Engine, read_png
 from ingest.records import Page
 from ingest.textclean import clean_page_text
 
 MAX_PIXELS = 80_000_000  # past this Pillow refuses to decode (a decompression bomb)
 OCR_PIXELS = 40_000_000  # larger pictures are shrunk before OCR
-
-
-class Engine(Protocol):
-    def missing(self) -> str: ...
-
-    def read(self, png: bytes) -> str: ...
 
 
 def read_image(path: Path, engine: Engine | None) -> tuple[list[Page], list[Notice]]:
@@ -29,8 +23,9 @@ def read_image(path: Path, engine: Engine | None) -> tuple[list[Page], list[Noti
         return [Page(page=1, text="", source="ocr")], [notice("ocr_off_picture")]
     if reason := engine.missing():
         return [Page(page=1, text="", source="ocr")], [notice("ocr_missing_picture", reason=reason)]
-    text = clean_page_text(engine.read(png))
-    return [Page(page=1, text=text, source="ocr", why="a picture: OCR is its only text")], []
+    text, failed = read_png(engine, png)
+    page = Page(page=1, text=clean_page_text(text), source="ocr", why="a picture: OCR is its only text")
+    return [page], [notice("ocr_second_engine_picture", detail=failed)] if failed else []
 
 
 def image_png(path: Path) -> bytes:
