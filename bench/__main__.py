@@ -10,10 +10,11 @@ from pathlib import Path
 
 from bench import answers as answers_bench
 from bench import filings as filings_bench
-from bench import formats, hostile, ingestion, latency, ocr, wire
+from bench import formats, hostile, ingestion, latency, load, ocr, wire
 from bench import probes as probes_bench
 from bench import retrieval as retrieval_bench
 from bench.embed_cache import CachedEmbedder
+from bench.synthetic import HashedEmbedder
 from ingest.embed import Embedder
 from ingest.errors import ModelMismatch
 from ingest.library import embedder_of
@@ -83,11 +84,20 @@ def parser() -> argparse.ArgumentParser:
     filings.add_argument("--no-cache", action="store_true")
     filings.add_argument("--json", action="store_true")
     filings.set_defaults(run=run_bench_filings)
-    speed = measure.add_parser("latency", help="search latency from 1,000 to 100,000 chunks")
-    speed.add_argument("--sizes", default="1000,10000,100000", help="comma-separated chunk counts")
+    speed = measure.add_parser(
+        "latency", help="search, commit, first question, recall, memory by library size"
+    )
+    speed.add_argument("--sizes", default="1000,100000", help="comma-separated passage counts")
     speed.add_argument("--queries", type=int, default=60)
     speed.add_argument("--json", action="store_true")
     speed.set_defaults(run=run_bench_latency)
+    busy = measure.add_parser("load", help="askers and uploaders on one library, in one process")
+    busy.add_argument("--users", type=int, default=20)
+    busy.add_argument("--seconds", type=float, default=60)
+    busy.add_argument("--uploads", type=int, default=4, help="uploader threads")
+    busy.add_argument("--fast-embedder", action="store_true", help="hashed vectors instead of the model")
+    busy.add_argument("--json", action="store_true")
+    busy.set_defaults(run=run_bench_load)
     return top
 
 
@@ -131,9 +141,19 @@ def run_bench_latency(args: argparse.Namespace, settings: Settings) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes or min(sizes) <= 0:
         raise ValueError(f"--sizes must be positive chunk counts, got {args.sizes!r}")
-    rows = latency.measure(embedder_of(settings), sizes, args.queries)
-    print(json.dumps({"results": rows}) if args.json else latency.render(rows))
+    if args.queries < 2:
+        raise ValueError(f"--queries must be at least 2, got {args.queries}")
+    rows = latency.measure(sizes, args.queries)
+    report = {"results": rows, "vectors": latency.VECTORS, "questions": latency.QUESTION_VECTORS}
+    print(json.dumps(report) if args.json else latency.render(rows))
     return 0
+
+
+def run_bench_load(args: argparse.Namespace, settings: Settings) -> int:
+    embedder = HashedEmbedder() if args.fast_embedder else embedder_of(settings)
+    report = load.run(embedder, args.users, args.seconds, args.uploads)
+    print(json.dumps(report) if args.json else load.render(report))
+    return 0 if report["errors"] == report["documents_lost"] == 0 else 1
 
 
 def cached_embedder(args: argparse.Namespace, settings: Settings) -> Embedder:
