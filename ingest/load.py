@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ingest.charset import decode_bytes
 from ingest.errors import IngestError
-from ingest.notice import Notice
+from ingest.notice import Notice, notice
 from ingest.ocr import Engine, ocr_pages
+from ingest.office_pdf import CONVERTED, Convert, read_via_pdf
 from ingest.pdf import load_pdf
 from ingest.read_progress import ReadProgress, ignore
 from ingest.readers.delimited import read_csv
@@ -60,10 +61,13 @@ def load_file(
     ocr: Engine | None = None,
     ocr_deadline: float | None = None,
     report: ReadProgress = ignore,
+    office: Convert | None = None,
+    office_timeout_s: float = 120.0,
 ) -> Loaded:
     """Pages of `path`; raises IngestError with a message for the user when it cannot. OCR
     stops at `ocr_deadline` (time.monotonic()), leaving the remaining scanned pages empty.
-    `report` hears how far reading and OCR are (ingest.read_progress)."""
+    `report` hears how far reading and OCR are (ingest.read_progress). With `office`, Word and
+    PowerPoint files are converted to PDF and read as PDFs (ingest/office_pdf.py)."""
     if not path.is_file():
         raise IngestError("no such file", "missing")
     if path.stat().st_size == 0:
@@ -78,6 +82,12 @@ def load_file(
         return Loaded([Page(page=1, text=clean_page_text(decode_text(path)), source="text")])
     if suffix in IMAGE_SUFFIXES:
         return Loaded(*read_image(path, ocr))
+    if office is not None and suffix in CONVERTED:
+        try:
+            return Loaded(read_via_pdf(path, office, office_timeout_s, max_pages))
+        except IngestError as exc:  # the native reader reads it (or refuses a hostile file itself)
+            pages = _limit(read_other(path, suffix, max_pages), max_pages)
+            return Loaded(pages, [notice("office_pdf_failed", detail=str(exc)[:300])])
     return Loaded(_limit(read_other(path, suffix, max_pages), max_pages))
 
 

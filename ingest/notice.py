@@ -11,6 +11,7 @@ MESSAGES = {
     "ocr_missing_picture": "{reason}: the picture has no text",
     "ocr_deadline": "OCR stopped at the time limit (RAG_PARSE_TIMEOUT_S): pages {pages} have no text",
     "ocr_failed": "OCR failed on page {page} ({detail}): its text layer is kept",
+    "office_pdf_failed": "{detail}: read without LibreOffice, so passages have no page numbers",
     "ocr_second_engine": "RapidOCR failed on page {page} ({detail}): read with tesseract instead",
     "ocr_second_engine_picture": "RapidOCR failed on the picture ({detail}): read with tesseract instead",
 }

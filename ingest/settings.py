@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # rapidocr (PP-OCR models in the wheel) or tesseract (with ocr_languages); off: no OCR.
     ocr_engine: Literal["rapidocr", "tesseract", "off"] = DEFAULT_OCR_ENGINE
     ocr_dpi: int = Field(default=300, ge=72, le=600)
+    # auto: .docx and .pptx are converted to PDF by LibreOffice where it is installed (page
+    # numbers as printed); off: the native readers (heading paths, speaker notes). See README.
+    office_pdf: Literal["off", "auto"] = "off"
     # Indexing jobs: a worker renews its lease on a running job this often (a quarter of it);
     # a job whose lease ran out is run again by another worker. RAG_APP_WORKER=false when
     # `python -m ingest worker` runs apart from the app.

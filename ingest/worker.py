@@ -24,6 +24,7 @@ from ingest.errors import IngestError, error_of
 from ingest.load import Loaded, load_file
 from ingest.notice import Notice
 from ingest.ocr import Engine, engine_from, engine_request, make_engine
+from ingest.office_pdf import libreoffice, soffice
 from ingest.read_progress import ReadProgress, ignore
 from ingest.records import Page
 from ingest.settings import DEFAULT_OCR_ENGINE, DEFAULT_OCR_LANGUAGES, Settings
@@ -47,6 +48,7 @@ class Reader:
         default_factory=lambda: make_engine(DEFAULT_OCR_ENGINE, DEFAULT_OCR_LANGUAGES, 300)
     )
     index_timeout_s: float = 1800.0
+    office_pdf: bool = False  # convert .docx/.pptx with LibreOffice where installed
 
     def __post_init__(self) -> None:
         if self.timeout_s <= 0 or self.memory_mb <= 0 or self.max_pages < 0 or self.index_timeout_s <= 0:
@@ -64,6 +66,7 @@ class Reader:
             # OCR stops early enough to hand back what it read: a long scan is indexed in part
             # rather than lost to the time limit.
             "ocr_seconds": self.timeout_s * 0.8,
+            "office_pdf": self.office_pdf,
         }
         with tempfile.TemporaryFile() as err:  # a file, not a pipe: the child never blocks on it
             child = subprocess.Popen(
@@ -146,8 +149,9 @@ def reader_from(settings: Settings) -> Reader:
     """The reader the settings describe (RAG_PARSE_*, RAG_MAX_PAGES, RAG_OCR_*)."""
     ocr = make_engine(settings.ocr_engine, settings.ocr_languages, settings.ocr_dpi)
     return Reader(
-        settings.parse_timeout_s, settings.parse_memory_mb, settings.max_pages, ocr, settings.index_timeout_s
-    )
+        settings.parse_timeout_s, settings.parse_memory_mb, settings.max_pages, ocr, settings.index_timeout_s,
+        office_pdf=settings.office_pdf == "auto",
+    )  # fmt: skip
 
 
 def serve(request: dict, report: ReadProgress = ignore) -> dict:
@@ -157,9 +161,12 @@ def serve(request: dict, report: ReadProgress = ignore) -> dict:
     ocr = engine_from(request["ocr"]) if request["ocr"] else None
     deadline = time.monotonic() + float(request["ocr_seconds"])
     try:
+        command = soffice() if request.get("office_pdf") else None
+        office = libreoffice(command) if command else None
         loaded = load_file(
-            Path(request["path"]), request["password"], request["max_pages"], ocr, deadline, report
-        )
+            Path(request["path"]), request["password"], request["max_pages"], ocr, deadline, report,
+            office, float(request["ocr_seconds"]) / 2,
+        )  # fmt: skip
     except IngestError as exc:
         return failure(exc)
     except MemoryError:
