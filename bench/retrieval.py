@@ -17,10 +17,13 @@ import numpy as np
 
 from bench.metrics import first_gold, ndcg, percentile
 from ingest.embed import Embedder, embed_query
+from ingest.migrate import to_milvus
+from ingest.milvus import Passages
 from ingest.pipeline import prepare
 from ingest.records import Chunk, Document, Page
 from ingest.settings import Settings
 from ingest.store import Entry, Store
+from rag.milvus_engine import MilvusEngine
 from rag.retrieve import MODES, Retriever
 
 BENCH_MODES = (*MODES, "naive")
@@ -139,8 +142,13 @@ def run(
             with tempfile.TemporaryDirectory() as data_dir:
                 store = Store(Path(data_dir), embedder.name, embedder.dim)
                 seconds = ingest(store, embedder, corpus, settings, naive)
-                retriever = Retriever(store, embedder)
-                retriever.view()  # built once per library version, not per query
+                retriever, engine = Retriever(store, embedder), None
+                if settings.index == "milvus" and not naive:
+                    engine = milvus_bench_engine(store, embedder, settings, bench.name)
+                    retriever = Retriever(store, embedder, engine=engine)
+                    engine.snapshot().close()  # its calibration: once per library version
+                else:
+                    retriever.view()  # built once per library version, not per query
                 for mode in [m for m in modes if (m == "naive") == naive]:
                     search = (
                         _naive_search(store, embedder, names) if naive else _search(retriever, mode, names)
@@ -148,7 +156,20 @@ def run(
                     row = {"dir": bench.name, "mode": mode, **evaluate(search, bench, limit)}
                     row.update(ingest_s=round(seconds, 2), chunks=len(store.chunk_ids()), docs=len(corpus))
                     results.append(row)
+                if engine is not None:
+                    engine.passages.drop()
+                    engine.passages.close()
     return results
+
+
+def milvus_bench_engine(store: Store, embedder: Embedder, settings: Settings, name: str) -> MilvusEngine:
+    """The library just built, copied into Milvus (RAG_MILVUS_URI; a collection per set)."""
+    collection = "bench_" + "".join(c if c.isalnum() else "_" for c in name)
+    passages = Passages.open(settings.milvus_address, settings.milvus_token, collection, store.dim)
+    passages.drop()
+    passages = Passages(passages.client, collection, store.dim)
+    to_milvus(store, passages)
+    return MilvusEngine(store, embedder, passages, settings.milvus_keywords)
 
 
 def _search(retriever: Retriever, mode: str, names: dict[str, str]) -> Callable[[str], list[str]]:

@@ -19,6 +19,18 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="ignore")
 
     data_dir: Path = Path("data")
+    # Where passages are searched: "local", index files in data_dir (one machine), or "milvus"
+    # (ingest/milvus.py). Documents, pages, users and jobs stay in data_dir's database either way.
+    index: Literal["local", "milvus"] = "local"
+    # A file path runs the embedded engine (milvus-lite, one process); http://host:19530 (or
+    # https://...) reaches a Milvus server or cluster. Empty: DATA_DIR/milvus.db.
+    milvus_uri: str = ""
+    milvus_token: str = ""  # "user:password" or an API key; empty for an open server
+    # One library per Milvus collection: several libraries can share a cluster by name.
+    # The keyword leg in Milvus: the product's BM25 (jieba, Traditional folded, English stemmed)
+    # as sparse vectors, or Milvus's own BM25 function with its Chinese analyzer.
+    milvus_keywords: Literal["product", "milvus"] = "product"
+    milvus_collection: str = Field(default="docqa_passages", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
     embed_model: str = DEFAULT_EMBED_MODEL
     chunk_tokens: int = Field(default=320, gt=16, le=4096)
     chunk_overlap: int = Field(default=48, ge=0)
@@ -87,6 +99,11 @@ class Settings(BaseSettings):
     @property
     def users_path(self) -> Path:
         return self.users_file or self.data_dir / "users.json"
+
+    @property
+    def milvus_address(self) -> str:
+        """The Milvus URI to connect to: the setting, or the embedded engine's file in data_dir."""
+        return self.milvus_uri or str(self.data_dir / "milvus.db")
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> "Settings":
