@@ -29,7 +29,7 @@ class ExactDense:
     """Every passage scored for every question: no index, no shortcut."""
 
     def __init__(self, matrix: np.ndarray, langs: list[str], typical: dict[str, np.ndarray]) -> None:
-        self.matrix, self.typical = matrix.astype(np.float32), typical
+        self.matrix, self.typical = np.asarray(matrix, dtype=np.float32), typical  # no copy
         self.langs = sorted(set(langs))
         self.group = np.array([self.langs.index(lang) for lang in langs], dtype=np.int64)
         every = np.mean([v.mean(axis=0) for v in typical.values()], axis=0)

@@ -1,11 +1,13 @@
 """bench/load.py: askers and uploaders on one small library (the reader runs in a child process)."""
 
+import json
 import threading
 import time
 
 import pytest
 
 from bench import load
+from bench.__main__ import main as bench_main
 from bench.synthetic import HashedEmbedder
 from ingest.store import Store
 from ingest.worker import Reader
@@ -52,3 +54,28 @@ def test_an_askers_exception_is_an_error_printed_with_its_type(capsys):
     thread.join()
     assert tally.errors > 0 and tally.latencies == []
     assert "asker 0: RuntimeError: boolean index did not match" in capsys.readouterr().err
+
+
+def test_the_command_prints_the_fields_and_exits_0_without_errors(capsys):
+    argv = [
+        "load",
+        "--users",
+        "2",
+        "--seconds",
+        "1",
+        "--uploads",
+        "1",
+        "--seeds",
+        "1",
+        "--fast-embedder",
+        "--json",
+    ]
+    assert bench_main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report.keys() >= {"questions", "errors", "p50_ms", "p95_ms", "documents_added", "documents_lost"}
+    assert report["errors"] == report["documents_lost"] == 0 and report["questions"] > 0
+
+
+def test_the_command_refuses_no_users(capsys):
+    assert bench_main(["load", "--users", "0", "--fast-embedder"]) == 1
+    assert "need users, seeds >= 1" in capsys.readouterr().err
