@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.word_spaces import spaced
+
 INSTALL = "pip install rapidocr-onnxruntime"
 MAX_THREADS = 4  # per model session; more cores than this add little to one page's OCR
 
@@ -33,7 +35,7 @@ class RapidOcr:
         return ""
 
     def read(self, png: bytes) -> str:
-        result, _ = _engine()(png)
+        result, _ = _engine()(png, return_word_box=True)
         return lines_text(result or [])
 
 
@@ -51,10 +53,13 @@ def _engine() -> Any:
 
 
 def lines_text(found: list[Any]) -> str:
-    """Detected boxes ([corners], text, score) -> lines in reading order: boxes whose vertical
-    centres are within half a line height are one line, read left to right."""
+    """Detected boxes ([corners], text, score[, character boxes, characters]) -> lines in
+    reading order: boxes whose vertical centres are within half a line height are one line,
+    read left to right; dropped word spaces put back where the character boxes show them."""
     boxes = []
-    for corners, text, _score in found:
+    for corners, text, *rest in found:
+        if len(rest) >= 3:
+            text = spaced(text, rest[1], rest[2])
         ys = [point[1] for point in corners]
         xs = [point[0] for point in corners]
         boxes.append(((min(ys) + max(ys)) / 2, max(ys) - min(ys), min(xs), text))
