@@ -15,8 +15,9 @@ COPY ingest ingest
 COPY rag rag
 COPY ui ui
 COPY .streamlit .streamlit
-RUN if [ "$LOCAL_MODELS" = true ]; then pip install --no-cache-dir ".[local]"; \
-    else pip install --no-cache-dir .; fi
+# The milvus extra: the client for RAG_INDEX=milvus (docker-compose.yml's milvus profile).
+RUN if [ "$LOCAL_MODELS" = true ]; then pip install --no-cache-dir ".[local,milvus]"; \
+    else pip install --no-cache-dir ".[milvus]"; fi
 EXPOSE 8501 8502
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8501/_stcore/health')"
 # The sign-in page and its guard come with ui/server.py; .streamlit/config.toml sets the rest.

@@ -14,6 +14,7 @@ from ingest.errors import IngestError, ModelMismatch
 from ingest.jobs_cli import add_commands
 from ingest.library import open_library
 from ingest.maintenance_cli import add_commands as add_maintenance
+from ingest.migrate_cli import add_commands as add_migrate
 from ingest.pipeline import detect_pages, embed_in_batches
 from ingest.settings import Settings, load_settings
 from ingest.tokens import Tokens
@@ -41,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(required=True, metavar="COMMAND")
     queue = add_commands(commands)
     maintenance = add_maintenance(commands)
+    migrate = add_migrate(commands)
     listing = commands.add_parser("list", help="the documents in the library")
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--user", help="only what this user may see")
@@ -65,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
     users.add_argument("--list", action="store_true", help="token: list the user's API tokens")
     users.add_argument("--revoke", metavar="ID", help="token: revoke the API token with this id")
     users.set_defaults(run=run_users)
-    for sub in (*queue, *maintenance, listing, remove, extract, reindex, users):
+    for sub in (*queue, *maintenance, *migrate, listing, remove, extract, reindex, users):
         sub.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS)
     return top
 

