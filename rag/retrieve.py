@@ -12,6 +12,7 @@ from ingest.library import open_library
 from ingest.records import Chunk
 from ingest.settings import Settings
 from ingest.store import Store
+from rag.aliases import with_aliases
 from rag.dense import DenseView
 from rag.engine import Engine, Snapshot, Visible
 from rag.local import LocalEngine
@@ -85,7 +86,7 @@ class Retriever:
             visible = _visible(snapshot, doc_ids, collections)
             every = snapshot.dense(vector, lang, WIDE_POOL, visible) if vector is not None else {}
             dense = dict(sorted(every.items(), key=lambda item: -item[1])[:POOL])
-            keyword = snapshot.keyword(query, POOL, visible) if mode != "dense" else {}
+            keyword = snapshot.keyword(with_aliases(query), POOL, visible) if mode != "dense" else {}
             if mode == "hybrid":
                 translated = _translated(snapshot, query, lang, visible)
                 langs = snapshot.langs({*every, *keyword, *translated})

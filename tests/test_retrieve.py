@@ -198,3 +198,15 @@ def test_the_typical_questions_are_embedded_once_per_library(tmp_path, fake_embe
         stored.write_bytes(b"damaged")
     Retriever(store, fake_embedder).view()
     assert len(calls) == 4  # a damaged file is embedded again, not an error
+
+
+def test_a_statement_line_is_found_by_the_name_the_question_gives_it(tmp_path, fake_embedder):
+    docs = {
+        "cash flows": "Investing activities:\nPurchases of property and equipment | (4,120) | (3,870)",
+        "outlook": "Our outlook depends on demand and on prices in every market we serve.",
+        "现金流量表": "购建固定资产、无形资产和其他长期资产支付的现金 | 8,120 | 6,350",
+        "展望": "公司预计明年市场需求保持稳定。",
+    }
+    retriever = Retriever(build(tmp_path, fake_embedder, docs), fake_embedder)
+    assert retriever.search("capital expenditure in 2023", k=1, mode="keyword")[0].doc == "cash flows"
+    assert retriever.search("2023年资本性支出", k=1, mode="keyword")[0].doc == "现金流量表"
