@@ -1,6 +1,8 @@
 """Open the library a Settings object points at: its embedder and its store."""
 
 from ingest.embed import Embedder, make_embedder
+from ingest.milvus import Passages
+from ingest.milvus_store import MilvusStore
 from ingest.remote_embed import RemoteEmbedder
 from ingest.settings import Settings
 from ingest.store import Store
@@ -19,6 +21,10 @@ def embedder_of(settings: Settings) -> Embedder:
 def open_library(settings: Settings, check_model: bool = True) -> tuple[Store, Embedder]:
     """The embedder named in settings and the store in the data directory it must match."""
     embedder = embedder_of(settings)
+    if settings.index == "milvus":
+        name, dim = settings.milvus_collection, embedder.dim
+        passages = Passages.open(settings.milvus_address, settings.milvus_token, name, dim)
+        return MilvusStore(settings.data_dir, embedder.name, dim, passages, check_model), embedder
     if not check_model:
         return Store.unchecked(settings.data_dir, embedder.name, embedder.dim), embedder
     return Store(settings.data_dir, embedder.name, embedder.dim), embedder

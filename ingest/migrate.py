@@ -22,7 +22,9 @@ BATCH = 500
 def present(passages: Passages, generation: int) -> dict[int, str]:
     """Chunk id -> collection of what Milvus holds up to `generation` (walked in pages)."""
     return {
-        int(r["id"]): r["collection"] for page in passages.walk(generation, ("collection",)) for r in page
+        int(r["id"]): r["collection"]
+        for page in passages.walk(f"generation <= {int(generation)}", ("collection",))
+        for r in page
     }
 
 
@@ -88,7 +90,7 @@ def to_local(store: Store, passages: Passages) -> int:
     generation = store.generation()
     ids = store.chunk_ids()
     vectors: dict[int, np.ndarray] = {}
-    for page in passages.walk(generation, ("vector",)):
+    for page in passages.walk(f"generation <= {int(generation)}", ("vector",)):
         vectors.update((int(r["id"]), np.asarray(r["vector"], dtype=np.float32)) for r in page)
     missing = [i for i in ids if i not in vectors]
     if missing:

@@ -151,11 +151,8 @@ class Passages:
         rows = self.client.query(self.name, filter=where, output_fields=["count(*)"])
         return int(rows[0]["count(*)"])
 
-    def walk(
-        self, generation: int | None = None, fields: Sequence[str] = ("id",)
-    ) -> Iterator[list[dict[str, Any]]]:
-        """Every entity (up to `generation`), a page at a time: a walk over a large library."""
-        where = "" if generation is None else f"generation <= {int(generation)}"
+    def walk(self, where: str = "", fields: Sequence[str] = ("id",)) -> Iterator[list[dict[str, Any]]]:
+        """Every entity under `where`, a page at a time: a walk over a large library."""
         pages = self.client.query_iterator(
             self.name, batch_size=BATCH, filter=where, output_fields=list(fields)
         )

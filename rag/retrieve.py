@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 from ingest.embed import Embedder, embed_query
 from ingest.lang import detect_lang
 from ingest.library import open_library
+from ingest.milvus_store import MilvusStore
 from ingest.records import Chunk
 from ingest.settings import Settings
 from ingest.store import Store
@@ -16,6 +17,7 @@ from rag.aliases import with_aliases
 from rag.dense import DenseView
 from rag.engine import Engine, Snapshot, Visible
 from rag.local import LocalEngine
+from rag.milvus_engine import MilvusEngine
 from rag.rerank import RerankerUnavailable, reranker_of
 from rag.translate import chinese_terms, english_terms, english_to_chinese
 
@@ -164,6 +166,9 @@ def open_retriever(settings: Settings) -> Retriever:
     store, embedder = open_library(settings)
     reranker = reranker_of(settings)
     threading.Thread(target=english_to_chinese, daemon=True).start()  # ready by the first question
+    if isinstance(store, MilvusStore):
+        engine = MilvusEngine(store, embedder, store.passages, settings.milvus_keywords)
+        return Retriever(store, embedder, reranker, engine=engine)
     return Retriever(store, embedder, reranker)
 
 
