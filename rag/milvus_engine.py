@@ -128,6 +128,8 @@ class MilvusSnapshot:
         return kept
 
     def dense(self, query: np.ndarray, lang: str, k: int, visible: Visible) -> dict[int, float]:
+        if visible is not None and not visible:
+            return {}  # nothing to search (and Milvus fails on an empty list in a filter)
         view, scored = self.state, {}
         where = self.where(visible)
         for group in view.groups:
@@ -149,12 +151,16 @@ class MilvusSnapshot:
         return dict(sorted(scored.items(), key=lambda item: -item[1])[:k])
 
     def keyword(self, query: str, k: int, visible: Visible) -> dict[int, float]:
+        if visible is not None and not visible:
+            return {}
         if self.engine.keywords == "milvus":
             hits = self.engine.passages.search("bm25", [query], k, self.where(visible))[0]
             return dict(self._kept(hits, visible))
         return self._bm25([[keyword_tokens(query)]], k, self.where(visible), visible)
 
     def translated(self, groups: list[list[str]], lang: str, k: int, visible: Visible) -> dict[int, float]:
+        if visible is not None and not visible:
+            return {}
         where = self.where(visible, lang)
         if self.engine.keywords == "product":
             return self._bm25([[keyword_tokens(a) for a in group] for group in groups], k, where, visible)

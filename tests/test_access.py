@@ -65,8 +65,8 @@ def test_membership_changes_and_bad_names(tmp_path):
         users.all()
 
 
-def two_collections(tmp_path: Path, embedder) -> Store:  # type: ignore[no-untyped-def]
-    store = Store(tmp_path / "lib", embedder.name, embedder.dim)
+def two_collections(tmp_path: Path, embedder, index: str = "local", request=None) -> Store:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path, embedder, index, request)
     entries = []
     for name, text, collection in (("finance", FINANCE, "finance"), ("hr", HR, "hr")):
         page = [Page(1, text, "text")]
@@ -75,8 +75,31 @@ def two_collections(tmp_path: Path, embedder) -> Store:  # type: ignore[no-untyp
     return store
 
 
-def test_retrieval_never_returns_another_collections_passages(tmp_path, fake_embedder):
-    retriever = Retriever(two_collections(tmp_path, fake_embedder), fake_embedder)
+def open_store(tmp_path: Path, embedder, index: str, request) -> Store:  # type: ignore[no-untyped-def]
+    """A local store, or one whose passages live in the embedded Milvus (closed after the test)."""
+    if index == "local":
+        return Store(tmp_path / "lib", embedder.name, embedder.dim)
+    pytest.importorskip("milvus_lite", reason="the milvus extra: pip install '.[milvus]'")
+    from ingest.milvus import Passages
+    from ingest.milvus_store import MilvusStore
+
+    passages = Passages.open(str(tmp_path / "milvus.db"), "", "lib", embedder.dim)
+    request.addfinalizer(passages.close)
+    return MilvusStore(tmp_path / "lib", embedder.name, embedder.dim, passages)
+
+
+def retriever_of(store: Store, embedder) -> Retriever:  # type: ignore[no-untyped-def]
+    from ingest.milvus_store import MilvusStore
+    from rag.milvus_engine import MilvusEngine
+
+    if isinstance(store, MilvusStore):
+        return Retriever(store, embedder, engine=MilvusEngine(store, embedder, store.passages))
+    return Retriever(store, embedder)
+
+
+@pytest.mark.parametrize("index", ["local", pytest.param("milvus", marks=pytest.mark.integration)])
+def test_retrieval_never_returns_another_collections_passages(tmp_path, fake_embedder, index, request):
+    retriever = retriever_of(two_collections(tmp_path, fake_embedder, index, request), fake_embedder)
     for mode in MODES:
         assert {h.doc_id for h in retriever.search(HR, k=5, mode=mode)} == {"hr", "finance"}
         assert {h.doc_id for h in retriever.search(HR, k=5, mode=mode, collections=["finance"])} == {
