@@ -180,13 +180,13 @@ def _search(retriever: Retriever, mode: str, names: dict[str, str]) -> Callable[
 
 
 def _naive_search(store: Store, embedder: Embedder, names: dict[str, str]) -> Callable[[str], list[str]]:
-    index = store.indexes().vectors
+    segments = store.indexes().segments()  # a fresh library: nothing removed
+    matrix, ids = np.concatenate([s.vectors for s in segments]), np.concatenate([s.ids for s in segments])
     docs = {i: c.doc_id for i, c in store.chunks_by_id(store.chunk_ids()).items()}
 
     def search(text: str) -> list[str]:
-        vector = embed_query(embedder, text).reshape(1, -1).astype(np.float32)
-        _, ids = index.search(vector, 10)
-        return [names[docs[int(i)]] for i in ids[0] if i >= 0]
+        scores = matrix @ embed_query(embedder, text).astype(np.float32)  # unit vectors: cosine
+        return [names[docs[int(ids[i])]] for i in np.argsort(-scores, kind="stable")[:10]]
 
     return search
 

@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from ingest.errors import IngestError, ModelMismatch
@@ -128,15 +129,16 @@ def run_extract(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
     store, embedder = open_library(settings, check_model=False)
-    chunks, ids = store.chunks(), store.chunk_ids()
-    bar = tqdm(total=len(chunks), unit="chunk", file=sys.stderr)
-    vectors = embed_in_batches(
-        embedder, [c.text for c in chunks], settings.embed_batch,
-        lambda done, total: bar.update(done - bar.n),
-    )  # fmt: skip
+    bar = tqdm(total=len(store.chunk_ids()), unit="chunk", file=sys.stderr)
+
+    def embed(texts: list[str]) -> np.ndarray:
+        vectors = embed_in_batches(embedder, texts, settings.embed_batch)
+        bar.update(len(texts))
+        return vectors
+
+    done = store.reembed(embed)
     bar.close()
-    store.replace_vectors(ids, vectors)
-    print(f"re-embedded {len(chunks)} chunks with {embedder.name}")
+    print(f"re-embedded {done} chunks with {embedder.name}")
     return 0
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest.indexes import paths
 from ingest.store import DB_NAME, Store
 
 MANIFEST = "backup.json"
@@ -35,7 +34,7 @@ def backup(store: Store, users_file: Path, dest: Path) -> Copied:
     if dest.exists() and any(dest.iterdir()):
         raise ValueError(f"the backup folder must be new or empty, got {dest}")
     dest.mkdir(parents=True, exist_ok=True)
-    with store.exclusive():
+    with store.exclusive() as indexes:
         generation = store.generation()
         source = sqlite3.connect(f"{(store.data_dir / DB_NAME).as_uri()}?mode=ro", uri=True)
         target = sqlite3.connect(dest / DB_NAME)
@@ -45,7 +44,7 @@ def backup(store: Store, users_file: Path, dest: Path) -> Copied:
         finally:
             source.close()
             target.close()
-        copied = [*(paths(store.data_dir, generation) if generation else ())]
+        copied = indexes.files(store.data_dir, generation)
         for folder in FOLDERS:
             copied += sorted(
                 p for p in (store.data_dir / folder).glob("*") if p.is_file() and not _temporary(p)

@@ -12,10 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import faiss
-
 from ingest.atomic import TMP_SUFFIX
-from ingest.indexes import FILE, Indexes, remove_stale
+from ingest.indexes import Indexes, index_files, is_index_file, remove_stale
 from ingest.store import DB_NAME, Store
 
 UPLOADS = "uploads"  # the job queue's folder (ingest/jobs.py)
@@ -67,12 +65,14 @@ def _findings(store: Store, indexes: Indexes | None, min_age_s: float) -> list[F
         if not list((store.data_dir / "files").glob(f"{doc_id}.*")):
             findings.append(Finding("missing_original", f"document {doc_id} has no stored original"))
     try:
-        current = indexes or Indexes.read(store.data_dir, generation, store.dim)
-    except (RuntimeError, OSError, ValueError) as exc:
+        current = indexes or Indexes.read(store.data_dir, generation, store.dim, langs=store.chunk_langs)
+        segments = current.segments()
+    except (RuntimeError, OSError, ValueError, KeyError) as exc:
         return [*findings, Finding("mismatch", f"the index of generation {generation} cannot be read: {exc}")]
-    id_map = current.vectors.id_map  # type: ignore[attr-defined]
-    vector_ids = set(faiss.vector_to_array(id_map).tolist()) if generation else set()
-    for name, ids in (("vector", vector_ids), ("keyword", set(current.keywords.ids.tolist()))):
+    removed = set(current.removed.tolist())
+    vector_ids = {i for s in segments for i in s.ids.tolist()} - removed
+    keyword_ids = {i for s in segments for i in s.keywords.ids.tolist()} - removed
+    for name, ids in (("vector", vector_ids), ("keyword", keyword_ids)):
         if ids != chunk_ids:
             findings.append(Finding("mismatch", f"the {name} index holds {len(ids)} ids, the rows "
                                     f"{len(chunk_ids)} chunks; {len(ids ^ chunk_ids)} differ"))  # fmt: skip
@@ -90,6 +90,7 @@ def _files(
     data_dir: Path, doc_ids: set[str], generation: int, kept_uploads: set[str] | None, min_age_s: float
 ) -> list[Finding]:
     old = time.time() - min_age_s  # a younger file may belong to a write in progress
+    current = index_files(data_dir, generation)
     findings = []
     for path in sorted(data_dir.rglob("*")):
         if not path.is_file():
@@ -101,7 +102,7 @@ def _files(
             continue
         elif where.parts[0] == "files" and len(where.parts) == 2 and path.name.split(".")[0] not in doc_ids:
             findings.append(Finding("orphan_original", f"stored original {where} has no document", path))
-        elif (match := FILE.match(path.name)) and int(match.group(1) or match.group(2)) != generation:
+        elif is_index_file(data_dir, path) and path not in current:
             findings.append(Finding("stale_index", f"index file {where} of another generation", path))
         elif (
             where.parts[0] == UPLOADS and kept_uploads is not None

@@ -66,6 +66,7 @@ class KeywordIndex:
         self.ids, self.counts, self.vocab = ids, counts, vocab
         self.terms = {term: i for i, term in enumerate(vocab)}
         self._by_term: sparse.csc_matrix | None = None
+        self._lengths: np.ndarray | None = None
 
     @classmethod
     def empty(cls) -> "KeywordIndex":
@@ -113,6 +114,63 @@ class KeywordIndex:
         keep = ~np.isin(self.ids, np.asarray(ids, dtype=np.int64))
         return KeywordIndex(self.ids[keep], self.counts[keep], self.vocab)
 
+    def extend(self, other: "KeywordIndex") -> "KeywordIndex":
+        """A new index with the rows of `other` appended (its terms mapped into this vocabulary)."""
+        vocab, terms = list(self.vocab), dict(self.terms)
+        for term in other.vocab:
+            if term not in terms:
+                terms[term] = len(vocab)
+                vocab.append(term)
+        mapping = np.array([terms[t] for t in other.vocab], dtype=np.int64)
+        theirs = other.counts.tocoo()
+        new = sparse.csr_matrix(
+            (theirs.data, (theirs.row, mapping[theirs.col])),
+            shape=(len(other.ids), len(vocab)),
+            dtype=np.float32,
+        )
+        old = self.counts.copy()
+        old.resize((old.shape[0], len(vocab)))
+        return KeywordIndex(
+            np.concatenate([self.ids, other.ids]), sparse.vstack([old, new], format="csr"), vocab
+        )
+
+    def lengths(self) -> np.ndarray:
+        """Each row's number of terms."""
+        if self._lengths is None:
+            self._lengths = np.asarray(self.counts.sum(axis=1)).ravel()
+        return self._lengths
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, counts) of one term."""
+        column = self.terms.get(term)
+        if column is None:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        if self._by_term is None:
+            self._by_term = self.counts.tocsc()
+        start, end = self._by_term.indptr[column], self._by_term.indptr[column + 1]
+        return self._by_term.indices[start:end], self._by_term.data[start:end]
+
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The k best (chunk id, BM25 score) for the query's terms; `allowed` masks rows."""
+        return Keywords([self]).search(query, k, allowed)
+
+    def search_any(
+        self, groups: list[list[str]], k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """See Keywords.search_any."""
+        return Keywords([self]).search_any(groups, k, allowed)
+
+
+class Keywords:
+    """BM25 over several keyword indexes (a version's segments) as if they were one: row
+    count, mean length and document frequencies are those of all of them together."""
+
+    def __init__(self, parts: list[KeywordIndex]) -> None:
+        self.parts = parts
+        self.ids = np.concatenate([p.ids for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        total = sum(float(p.lengths().sum()) for p in parts)
+        self._mean = max(total / max(len(self.ids), 1), 1e-9)
+
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The k best (chunk id, BM25 score) for the query's terms; `allowed` masks rows."""
         return self._top(self._scores(keyword_tokens(query)), k, allowed)
@@ -134,20 +192,20 @@ class KeywordIndex:
         """BM25 of every row for these terms (each term once)."""
         n = len(self.ids)
         scores = np.zeros(n, dtype=np.float32)
-        columns = [self.terms[t] for t in dict.fromkeys(tokens) if t in self.terms]
-        if not columns or n == 0:
+        if n == 0:
             return scores
-        if self._by_term is None:
-            self._by_term = self.counts.tocsc()
-            self._lengths = np.asarray(self.counts.sum(axis=1)).ravel()
-            self._norm = K1 * (1 - B + B * self._lengths / max(self._lengths.mean(), 1e-9))
-        for column in columns:
-            start, end = self._by_term.indptr[column], self._by_term.indptr[column + 1]
-            rows, tf = self._by_term.indices[start:end], self._by_term.data[start:end]
-            if len(rows) == 0:
+        for term in dict.fromkeys(tokens):
+            found = [p.postings(term) for p in self.parts]
+            df = sum(len(rows) for rows, _ in found)
+            if df == 0:
                 continue
-            idf = np.log(1 + (n - len(rows) + 0.5) / (len(rows) + 0.5))
-            scores[rows] += idf * tf * (K1 + 1) / (tf + self._norm[rows])
+            idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+            offset = 0
+            for part, (rows, tf) in zip(self.parts, found, strict=True):
+                if len(rows):
+                    norm = K1 * (1 - B + B * part.lengths()[rows] / self._mean)
+                    scores[offset + rows] += idf * tf * (K1 + 1) / (tf + norm)
+                offset += len(part.ids)
         return scores
 
     def _top(self, scores: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:

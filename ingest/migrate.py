@@ -37,7 +37,7 @@ def to_milvus(store: Store, passages: Passages, progress: Callable[[int, int], A
         there = present(passages, generation)
         passages.delete(set(there) - set(ids))  # passages of documents removed since an earlier copy
         collection_of = {d.doc_id: d.collection for d in store.documents()}
-        vectors_of = indexes.vectors
+        vectors_of = indexes.vectors_by_id()
         langs: list[str] = []
         terms: list[dict[int, float]] = []
         matrix = np.zeros((len(ids), store.dim), dtype=np.float32)
@@ -47,7 +47,7 @@ def to_milvus(store: Store, passages: Passages, progress: Callable[[int, int], A
             rows = []
             for position, chunk_id in enumerate(batch, start=first):
                 chunk = chunks[chunk_id]
-                vector = np.asarray(vectors_of.reconstruct(chunk_id))
+                vector = np.asarray(vectors_of[chunk_id])
                 counts = milvus_stats.term_counts(keyword_tokens(chunk.text))
                 matrix[position], counts_lang = vector, chunk.lang
                 langs.append(counts_lang)

@@ -25,6 +25,7 @@ from ingest.schema import CHUNK_COLUMNS, create_schema
 from ingest.storage import writable
 
 DB_NAME = "library.sqlite3"
+REEMBED_BATCH = 5_000  # chunks per re-embedding batch (ingest reindex)
 BeforeCommit = Callable[[sqlite3.Connection], None]  # more writes for a commit's transaction
 
 
@@ -190,7 +191,7 @@ class Store:
                 if generation == self._generation and self._indexes is not None:
                     return self._indexes
                 try:
-                    self._indexes = Indexes.read(self.data_dir, generation, self.dim)
+                    self._indexes = self._read(generation)
                 except (RuntimeError, OSError):  # a writer replaced that generation while we looked
                     continue
                 self._generation = generation
@@ -222,7 +223,10 @@ class Store:
             if len(entry.chunks) != len(entry.vectors):
                 raise ValueError(f"{len(entry.chunks)} chunks but {len(entry.vectors)} vectors")
         with self._writing() as indexes:
-            stored = {row[0] for row in self._db.execute("SELECT doc_id FROM documents")}
+            asked = sorted({e.document.doc_id for e in entries})  # not every row: a commit stays small
+            stored = {row[0] for row in self._db.execute(
+                f"SELECT doc_id FROM documents WHERE doc_id IN ({','.join('?' * len(asked))})", asked
+            )}  # fmt: skip
             unique: dict[str, Entry] = {}
             for entry in entries:  # the same file twice in one batch is stored once
                 if entry.document.doc_id not in stored:
@@ -248,7 +252,8 @@ class Store:
         ids = list(range(first, first + sum(len(e.chunks) for e in fresh)))
         chunks = [c for e in fresh for c in e.chunks]
         vectors = np.concatenate([e.vectors.reshape(-1, self.dim) for e in fresh])
-        generation = self._write_generation(indexes.add(ids, vectors, [c.text for c in chunks]))
+        texts, langs = [c.text for c in chunks], [c.lang for c in chunks]
+        generation = self._write_generation(indexes.add(ids, vectors, texts, langs))
         self._db.executemany(
             "INSERT INTO documents (doc_id, name, pages, chunks, lang, added_at, size, "
             "pages_without_text, collection, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -293,13 +298,25 @@ class Store:
             self._db.commit()
         return moved.rowcount
 
-    def replace_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
-        """Swap in new vectors for all chunks (re-embedded) and record the current model."""
+    def reembed(self, embed: Callable[[list[str]], np.ndarray], batch: int = REEMBED_BATCH) -> int:
+        """Re-embed every chunk with `embed` and record the current model, under the write lock
+        (an upload meanwhile waits, so none is left out) and in batches: each batch's segment is
+        written as it is done, and no SQL statement names more than a batch of ids. Returns
+        how many chunks were embedded."""
         with self._writing(check=False):
-            chunks = self.chunks_by_id(ids)
-            texts = [chunks[i].text for i in ids]
-            self._commit(self._write_generation(Indexes.empty(self.dim).add(ids, vectors, texts)))
+            indexes, last, done = Indexes.empty(self.dim, self.data_dir), 0, 0
+            while rows := self._db.execute(
+                "SELECT id, text, lang FROM chunks WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall():
+                ids, texts, langs = (list(column) for column in zip(*rows, strict=True))
+                indexes = indexes.add(ids, embed(texts), texts, langs).flush(self.data_dir)
+                last, done = ids[-1], done + len(ids)
+            self._commit(self._write_generation(indexes))
         self._rebuilding = False
+        return done
+
+    def _read(self, generation: int) -> Indexes:
+        return Indexes.read(self.data_dir, generation, self.dim, langs=self.chunk_langs)
 
     def _write_generation(self, indexes: Indexes) -> int:
         generation = self.generation() + 1
@@ -338,7 +355,7 @@ class Store:
                 remove_stale(self.data_dir, keep=self.generation())  # a crash's leftovers
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    yield Indexes.read(self.data_dir, self.generation(), self.dim)
+                    yield self._read(self.generation())
                 except BaseException:
                     self._db.rollback()
                     raise

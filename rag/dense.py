@@ -21,17 +21,20 @@ import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import faiss
 import numpy as np
 
 from ingest.atomic import write_atomic
 from ingest.embed import Embedder
+from ingest.segments import Segment
 
 QUESTIONS = Path(__file__).parent / "questions"
 PRIOR_WEIGHT = 5  # a language with few passages borrows its mean from the prototypes
 CALIBRATION_TOP = 20  # "the best matches of a typical question": the mean of its top 20
+# Rows per language the calibration scores; beyond, an even sample whose best top x sample/rows
+# stand for the best 20: the work of a new version stays bounded as the library grows.
+CALIBRATION_SAMPLE = 50_000
+RECALIBRATE = 0.02  # calibration is measured again once the library changed by 2% of its passages
 
 
 @dataclass(frozen=True)
@@ -73,69 +76,165 @@ class Prototypes:
 
 
 class DenseView:
-    """The library's vectors (read in place from FAISS) with per-language centering and calibration."""
+    """One version's vectors, read in place from its segments, with per-language centering and
+    calibration. Language means come from each segment's running sums per language, so a new
+    version costs a pass over its new rows and a bounded calibration sample, not the library."""
 
-    def __init__(self, index: faiss.Index, langs: dict[int, str], prototypes: Prototypes) -> None:
-        n, dim = index.ntotal, index.d
-        mapped: Any = index  # an IndexIDMap2 over an IndexFlatIP (ingest.indexes)
-        self.ids = faiss.vector_to_array(mapped.id_map).astype(np.int64) if n else np.zeros(0, np.int64)
-        flat: Any = faiss.downcast_index(mapped.index)
-        self.matrix = faiss.rev_swig_ptr(flat.get_xb(), n * dim).reshape(n, dim) if n else np.zeros((0, dim))
-        self._index = index  # the matrix is a view into its memory
-        self.prototypes = prototypes
-        row_langs = [langs.get(int(i), "") for i in self.ids]
-        self.lang_of = dict(zip(self.ids.tolist(), row_langs, strict=True))
-        self.langs = sorted(set(row_langs))
-        self.group = np.array([self.langs.index(lang) for lang in row_langs], dtype=np.int64)
-        self.means = np.stack([self._mean(g) for g in range(len(self.langs))]) if n else np.zeros((0, dim))
-        centered_norms = np.linalg.norm(self.matrix - self.means[self.group], axis=1) if n else np.zeros(0)
-        self.norms = np.maximum(centered_norms, 1e-6)
-        self.calibration = {lang: self._calibrate(lang) for lang in prototypes.questions}
+    def __init__(
+        self,
+        segments: list[Segment],
+        removed: np.ndarray,
+        prototypes: Prototypes,
+        previous: "DenseView | None" = None,
+    ) -> None:
+        self.segments, self.prototypes = segments, prototypes
+        dim = segments[0].vectors.shape[1] if segments else 0
+        self.ids = np.concatenate([s.ids for s in segments]) if segments else np.zeros(0, np.int64)
+        row_langs = np.concatenate([s.langs for s in segments]) if segments else np.zeros(0, str)
+        self.live = ~np.isin(self.ids, removed)
+        self.langs = sorted(set(row_langs[self.live].tolist()))
+        self.group = (
+            np.searchsorted(np.array(self.langs, dtype=str), row_langs)
+            if self.langs
+            else np.zeros(0, np.int64)
+        )
+        self.group = np.minimum(self.group, max(len(self.langs) - 1, 0))  # removed rows of a gone language
+        self._order = np.argsort(self.ids, kind="stable")
+        self.means = (
+            np.stack([self._mean(lang, removed, dim) for lang in self.langs])
+            if self.langs
+            else np.zeros((0, dim))
+        )
+        self.norms = self._centered_norms()
+        # Calibration describes the library's score distribution: a version that differs from the
+        # one it was measured on by a few percent of its passages keeps it (an upload to a large
+        # library costs no calibration at all); beyond, or with another set of languages, it is
+        # measured again.
+        self.calibrated_rows = int(self.live.sum())
+        self.calibration: dict[str, tuple[np.ndarray, np.ndarray]]
+        if (
+            previous is not None
+            and previous.langs == self.langs
+            and previous.prototypes is prototypes
+            and (
+                abs(self.calibrated_rows - previous.calibrated_rows) <= RECALIBRATE * previous.calibrated_rows
+            )
+        ):
+            self.calibration, self.calibrated_rows = previous.calibration, previous.calibrated_rows
+        else:
+            self.calibration = {lang: self._calibrate(lang) for lang in prototypes.questions}
 
-    def _mean(self, group: int) -> np.ndarray:
-        rows = self.matrix[self.group == group]
-        prior = self.prototypes.mean(self.langs[group])
-        if prior is None:
-            prior = self.matrix.mean(axis=0)
-        return (rows.sum(axis=0) + PRIOR_WEIGHT * prior) / (len(rows) + PRIOR_WEIGHT)
+    @property
+    def matrix(self) -> np.ndarray:
+        """Every row's vector (a copy: for tests and tools, not the search path)."""
+        dim = self.means.shape[1] if len(self.means) else 0
+        return np.concatenate([s.vectors for s in self.segments]) if self.segments else np.zeros((0, dim))
+
+    def lang_of(self, ids: np.ndarray) -> list[str]:
+        """The language of each of these chunk ids ("" for an id this version lacks)."""
+        if len(self.ids) == 0:
+            return ["" for _ in ids]
+        at = np.minimum(np.searchsorted(self.ids[self._order], ids), len(self.ids) - 1)
+        rows = self._order[at]
+        return [
+            self.langs[self.group[r]] if self.ids[r] == i else ""
+            for r, i in zip(rows.tolist(), ids, strict=True)
+        ]
+
+    def _mean(self, lang: str, removed: np.ndarray, dim: int) -> np.ndarray:
+        total, count = np.zeros(dim), 0
+        for segment in self.segments:
+            vectors, n = segment.sums().get(lang, (np.zeros(dim), 0))
+            total, count = total + vectors, count + n
+            gone = np.isin(segment.ids, removed) & (segment.langs == lang)
+            total, count = total - segment.vectors[gone].sum(axis=0), count - int(gone.sum())
+        prior = self.prototypes.mean(lang)
+        if prior is None:  # the mean of every row
+            sums = [v for s in self.segments for v, _ in s.sums().values()]
+            prior = np.sum(sums, axis=0) / max(sum(n for s in self.segments for _, n in s.sums().values()), 1)
+        return (total + PRIOR_WEIGHT * prior) / (count + PRIOR_WEIGHT)
+
+    def _centered_norms(self) -> np.ndarray:
+        """|passage - its language's mean| per row, by |x|^2 - 2 x.m + |m|^2: one product with
+        the few means instead of a copy of every vector."""
+        norms = []
+        for segment, group in zip(self.segments, self._split(self.group), strict=True):
+            dots = (segment.vectors @ self.means.T.astype(np.float32))[np.arange(len(group)), group]
+            squared = segment.squares() - 2 * dots + (self.means**2).sum(axis=1)[group]
+            norms.append(np.sqrt(np.maximum(squared, 0.0)))
+        return np.maximum(np.concatenate(norms), 1e-6) if norms else np.zeros(0)
+
+    def _split(self, values: np.ndarray) -> list[np.ndarray]:
+        return np.split(values, np.cumsum([len(s) for s in self.segments])[:-1]) if self.segments else []
 
     def centered_scores(self, query: np.ndarray, lang: str) -> np.ndarray:
         """Plain cosine for passages in the question's language; for the others, the cosine
         of the centered question and the centered passage."""
+        if not self.segments:
+            return np.zeros(0)
+        parts = zip(self.segments, self._split(self.group), self._split(self.norms), strict=True)
+        return np.concatenate([self._score(s.vectors, g, n, query[None, :], lang)[0] for s, g, n in parts])
+
+    def _score(
+        self, matrix: np.ndarray, group: np.ndarray, norms: np.ndarray, queries: np.ndarray, lang: str
+    ) -> np.ndarray:
+        """Scores of these rows (matrix, their groups and centered norms) for `lang` questions."""
         center = self.prototypes.mean(lang)
         if center is None:  # a question language we have no prototypes for
             center = np.mean([v.mean(axis=0) for v in self.prototypes.questions.values()], axis=0)
-        q = query - center
-        q = q / max(float(np.linalg.norm(q)), 1e-6)
-        centered = (self.matrix @ q - (self.means @ q)[self.group]) / self.norms
-        same = np.array([group_lang == lang for group_lang in self.langs], dtype=bool)[self.group]
-        return np.where(same, self.matrix @ query, centered)
+        centered = queries - center
+        centered = centered / np.maximum(np.linalg.norm(centered, axis=1, keepdims=True), 1e-6)
+        both = np.concatenate([queries, centered]).T.astype(np.float32)  # one pass over the rows
+        raw = (matrix @ both).T
+        plain, shifted = raw[: len(queries)], raw[len(queries) :]
+        shifted = (shifted - (centered @ self.means.T)[:, group]) / norms
+        same = np.array([group_lang == lang for group_lang in self.langs], dtype=bool)[group]
+        return np.where(same, plain, shifted)
 
     def _calibrate(self, lang: str) -> tuple[np.ndarray, np.ndarray]:
-        """Per passage language: (offset, scale) of typical `lang` questions' scores."""
+        """Per passage language: (offset, scale) of typical `lang` questions' scores, over all
+        of a language's rows up to CALIBRATION_SAMPLE, over an even sample of them beyond."""
         groups = len(self.langs)
         offset, scale = np.zeros(groups), np.ones(groups)
-        if len(self.ids) == 0:
+        if not self.live.any():
             return offset, scale
-        scores = np.stack([self.centered_scores(q, lang) for q in self.prototypes.questions[lang]])
         for g in range(groups):  # plain and centered cosines differ in scale: never pool groups
-            offset[g], scale[g] = _offset_scale(scores[:, self.group == g])
+            rows = np.flatnonzero((self.group == g) & self.live)
+            if len(rows) == 0:
+                continue
+            many = len(rows) > CALIBRATION_SAMPLE
+            sample = (
+                rows[np.linspace(0, len(rows) - 1, CALIBRATION_SAMPLE).astype(np.int64)] if many else rows
+            )
+            matrix = self._gather(sample)
+            scores = self._score(
+                matrix, self.group[sample], self.norms[sample], self.prototypes.questions[lang], lang
+            )
+            top = min(CALIBRATION_TOP, max(1, len(rows) // 4))
+            offset[g], scale[g] = _offset_scale(scores, max(1, round(top * len(sample) / len(rows))))
         return offset, scale
 
+    def _gather(self, rows: np.ndarray) -> np.ndarray:
+        starts = np.cumsum([0, *(len(s) for s in self.segments)])
+        parts = []
+        for k, segment in enumerate(self.segments):
+            inside = rows[(rows >= starts[k]) & (rows < starts[k + 1])]
+            parts.append(segment.vectors[inside - starts[k]])
+        return np.concatenate(parts)
+
     def scores(self, query: np.ndarray, lang: str) -> np.ndarray:
-        """Scores comparable across passage languages, one per row of the view."""
+        """Scores comparable across passage languages, one per row of the view (-inf: removed)."""
         raw = self.centered_scores(query, lang)
-        if lang not in self.calibration:
-            return raw
-        offset, scale = self.calibration[lang]
-        return (raw - offset[self.group]) / scale[self.group]
+        if lang in self.calibration:
+            offset, scale = self.calibration[lang]
+            raw = (raw - offset[self.group]) / scale[self.group]
+        return np.where(self.live, raw, -np.inf)
 
 
-def _offset_scale(scores: np.ndarray) -> tuple[float, float]:
-    """(mean, gap to the best matches) of questions x passages scores. In a large group the
-    best 20 lie about two standard deviations above the mean; a group of a few passages has
-    no "best matches", so its gap is at least 1.5 standard deviations."""
-    top = min(CALIBRATION_TOP, max(1, scores.shape[1] // 4))
+def _offset_scale(scores: np.ndarray, top: int) -> tuple[float, float]:
+    """(mean, gap to the best `top` matches) of questions x passages scores. In a large group
+    the best 20 lie about two standard deviations above the mean; a group of a few passages
+    has no "best matches", so its gap is at least 1.5 standard deviations."""
     offset = float(scores.mean())
     best = float(np.sort(scores, axis=1)[:, -top:].mean())
     return offset, max(best - offset, 1.5 * float(scores.std()), 1e-3)

@@ -14,8 +14,10 @@ import numpy as np
 
 from ingest.embed import Embedder
 from ingest.indexes import Indexes
+from ingest.keywords import Keywords
 from ingest.records import Chunk
 from ingest.rows import Rows
+from ingest.segments import Segment
 from ingest.store import Store
 from rag.dense import DenseView, Prototypes
 from rag.engine import Visible
@@ -32,12 +34,19 @@ class Version:
     view: DenseView
     _rows_in: dict[str, np.ndarray] = field(default_factory=dict)
 
+    keywords: Keywords = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keywords = self.indexes.keywords  # rows in the view's order: one mask serves both
+
     def rows_in(self, lang: str) -> np.ndarray:
-        """Which rows of the keyword index are passages in `lang`."""
+        """Which rows are passages in `lang` (and not removed)."""
         if lang not in self._rows_in:
             view = self.view
-            chosen = view.ids[view.group == view.langs.index(lang)] if lang in view.langs else view.ids[:0]
-            self._rows_in[lang] = np.isin(self.indexes.keywords.ids, chosen)
+            inside = (
+                view.group == view.langs.index(lang) if lang in view.langs else np.zeros(len(view.ids), bool)
+            )
+            self._rows_in[lang] = inside & view.live
         return self._rows_in[lang]
 
 
@@ -48,6 +57,7 @@ class LocalEngine:
         self.store, self.embedder = store, embedder
         self._prototypes: Prototypes | None = None
         self._latest: Version | None = None
+        self._segments: dict[str, Segment] = {}  # written segments never change: read each once
         self._building = threading.Lock()  # one reader builds a new version; never the writer's lock
 
     def snapshot(self) -> "LocalSnapshot":
@@ -68,6 +78,10 @@ class LocalEngine:
             self._prototypes = Prototypes.cached(self.embedder, self.store.data_dir)
         return self._prototypes
 
+    def _segment(self, name: str) -> Segment:
+        found = self._segments.get(name)
+        return found if found is not None else Segment.read(self.store.data_dir, name)
+
     def _version(self, rows: Rows) -> Version:
         latest = self._latest
         if latest is not None and latest.generation == rows.generation:
@@ -76,8 +90,13 @@ class LocalEngine:
             latest = self._latest
             if latest is not None and latest.generation == rows.generation:
                 return latest
-            indexes = Indexes.read(self.store.data_dir, rows.generation, self.store.dim)
-            view = DenseView(indexes.vectors, rows.chunk_langs(), self.prototypes())
+            self.store.check_model()  # a reindex with another model since: say so, never mix
+            indexes = Indexes.read(
+                self.store.data_dir, rows.generation, self.store.dim, self._segment, rows.chunk_langs
+            )
+            previous = latest.view if latest is not None else None
+            view = DenseView(indexes.segments(), indexes.removed, self.prototypes(), previous)
+            self._segments = {s.name: s for s in indexes.segments()}  # older ones are no longer read
             version = Version(rows.generation, indexes, view)
             if latest is None or version.generation > latest.generation:
                 self._latest = version
@@ -112,25 +131,22 @@ class LocalSnapshot:
         return {int(view.ids[i]): float(scores[i]) for i in top if np.isfinite(scores[i])}
 
     def keyword(self, query: str, k: int, visible: Visible) -> dict[int, float]:
-        return dict(self.state.indexes.keywords.search(query, k, self._mask(None, visible)))
+        return dict(self.state.keywords.search(query, k, self._mask(self.state.view.live, visible)))
 
     def translated(self, groups: list[list[str]], lang: str, k: int, visible: Visible) -> dict[int, float]:
         mask = self._mask(self.state.rows_in(lang), visible)
-        return dict(self.state.indexes.keywords.search_any(groups, k, mask))
+        return dict(self.state.keywords.search_any(groups, k, mask))
 
-    def _mask(self, mask: np.ndarray | None, visible: Visible) -> np.ndarray | None:
+    def _mask(self, mask: np.ndarray, visible: Visible) -> np.ndarray:
         allowed = self.allowed(visible)
-        if allowed is None:
-            return mask
-        inside = np.isin(self.state.indexes.keywords.ids, allowed)
-        return inside if mask is None else mask & inside
+        return mask if allowed is None else mask & np.isin(self.state.view.ids, allowed)
 
     def documents_in(self, collections: Iterable[str]) -> frozenset[str]:
         return frozenset(self._rows.documents_in(set(collections)))
 
     def langs(self, ids: Iterable[int]) -> dict[int, str]:
-        lang_of = self.state.view.lang_of
-        return {i: lang_of.get(i, "") for i in ids}
+        wanted = list(ids)
+        return dict(zip(wanted, self.state.view.lang_of(np.asarray(wanted, dtype=np.int64)), strict=True))
 
     def chunks(self, ids: Sequence[int]) -> dict[int, Chunk]:
         return self._rows.chunks(ids)

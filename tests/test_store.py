@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from ingest.errors import ModelMismatch
+from ingest.indexes import index_files
 from ingest.pipeline import add_file, prepare
 from ingest.records import Page
 from ingest.store import DB_NAME, Entry, Store
@@ -30,7 +31,7 @@ def library(tmp_path: Path, embedder: FakeEmbedder) -> Store:
 def assert_consistent(store: Store) -> None:
     """Every stored document is whole: its rows, its chunk count and its vectors agree."""
     chunks = store.chunks()
-    assert store.indexes().vectors.ntotal == len(chunks)
+    assert store.indexes().count == len(chunks)
     for doc in store.documents():
         assert len(store.chunks(doc.doc_id)) == doc.chunks
         assert len(store.pages(doc.doc_id)) == doc.pages
@@ -41,8 +42,10 @@ def test_add_search_and_files_on_disk(tmp_path, fake_embedder):
     assert_consistent(store)
     files = sorted(p.name for p in (tmp_path / "lib").iterdir())
     generation = store.generation()
-    assert DB_NAME in files and f"index-{generation}.faiss" in files and f"keywords-{generation}.npz" in files
-    assert len([f for f in files if f.endswith((".faiss", ".npz"))]) == 2  # older generations are gone
+    assert DB_NAME in files and "index" in files
+    written = sorted((tmp_path / "lib" / "index").iterdir())
+    assert written == sorted(index_files(tmp_path / "lib", generation))  # older manifests are gone
+    assert len(written) == 1 + 3  # one segment per commit, each written once
     hits = Retriever(store, fake_embedder).search("长江是中国最长的河流", k=2)
     assert hits[0].doc == "rivers.txt" and "长江" in hits[0].text
     assert hits[0].score >= hits[1].score
@@ -61,9 +64,9 @@ def test_readding_the_same_bytes_is_a_no_op_even_under_another_name(tmp_path, fa
 def test_remove_deletes_rows_and_vectors(tmp_path, fake_embedder):
     store = library(tmp_path, fake_embedder)
     rivers = next(d for d in store.documents() if d.name == "rivers.txt")
-    before = store.indexes().vectors.ntotal
+    before = store.indexes().count
     assert store.remove(rivers.doc_id)
-    assert store.indexes().vectors.ntotal == before - rivers.chunks
+    assert store.indexes().count == before - rivers.chunks
     assert all(h.doc != "rivers.txt" for h in Retriever(store, fake_embedder).search("长江", k=10))
     assert not store.remove(rivers.doc_id)
     assert_consistent(Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim))
@@ -72,11 +75,11 @@ def test_remove_deletes_rows_and_vectors(tmp_path, fake_embedder):
 def test_a_second_store_on_the_same_folder_sees_new_commits(tmp_path, fake_embedder):
     store = library(tmp_path, fake_embedder)
     reader = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)
-    assert reader.indexes().vectors.ntotal == store.indexes().vectors.ntotal
+    assert reader.indexes().count == store.indexes().count
     extra = tmp_path / "extra.txt"
     extra.write_text("新的文件。A new file.", encoding="utf-8")
     add_file(extra, store, fake_embedder, chunk_tokens=12, chunk_overlap=0)
-    assert reader.indexes().vectors.ntotal == store.indexes().vectors.ntotal
+    assert reader.indexes().count == store.indexes().count
     assert len(reader.documents()) == 4
 
 
@@ -90,7 +93,7 @@ def test_another_model_is_refused_with_how_to_rebuild(tmp_path, fake_embedder):
 
 def test_a_failed_commit_leaves_the_previous_state(tmp_path, fake_embedder, monkeypatch):
     store = library(tmp_path, fake_embedder)
-    before = (store.generation(), [d.doc_id for d in store.documents()], store.indexes().vectors.ntotal)
+    before = (store.generation(), [d.doc_id for d in store.documents()], store.indexes().count)
 
     def broken_insert(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
@@ -105,7 +108,7 @@ def test_a_failed_commit_leaves_the_previous_state(tmp_path, fake_embedder, monk
     after = (
         reopened.generation(),
         [d.doc_id for d in reopened.documents()],
-        reopened.indexes().vectors.ntotal,
+        reopened.indexes().count,
     )
     assert after == before
     assert_consistent(reopened)
