@@ -35,6 +35,7 @@ CALIBRATION_TOP = 20  # "the best matches of a typical question": the mean of it
 # stand for the best 20: the work of a new version stays bounded as the library grows.
 CALIBRATION_SAMPLE = 50_000
 RECALIBRATE = 0.02  # calibration is measured again once the library changed by 2% of its passages
+RECALIBRATE_FROM = 20_000  # passages; a smaller library is calibrated afresh (it costs little)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class DenseView:
         self.calibration: dict[str, tuple[np.ndarray, np.ndarray]]
         if (
             previous is not None
+            and previous.calibrated_rows >= RECALIBRATE_FROM
             and previous.langs == self.langs
             and previous.prototypes is prototypes
             and (

@@ -4,6 +4,7 @@ import numpy as np
 
 from ingest.keywords import KeywordIndex, Keywords, keyword_tokens
 from ingest.segments import Segment, merged
+from rag import dense
 from rag.dense import DenseView, Prototypes
 
 TEXTS = [
@@ -54,7 +55,8 @@ def test_language_means_from_segment_sums_match_the_rows():
     assert np.isinf(view.scores(vectors[0], "zh")[4])  # the removed row is never returned
 
 
-def test_calibration_is_measured_again_only_once_the_library_changed_enough():
+def test_calibration_is_measured_again_only_once_the_library_changed_enough(monkeypatch):
+    monkeypatch.setattr(dense, "RECALIBRATE_FROM", 100)  # as for a large library
     rng = np.random.default_rng(2)
     vectors = rng.normal(size=(220, 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -83,3 +85,8 @@ def test_calibration_is_measured_again_only_once_the_library_changed_enough():
         [segment("a", range(200)), segment("c", range(200, 220))], np.zeros(0, np.int64), prototypes
     )
     assert all(np.allclose(large.calibration[k][0], fresh.calibration[k][0]) for k in fresh.calibration)
+    monkeypatch.setattr(dense, "RECALIBRATE_FROM", 1000)
+    again = DenseView(
+        [segment("a", range(200)), segment("b", range(200, 202))], np.zeros(0, np.int64), prototypes, base
+    )
+    assert again.calibration is not base.calibration  # a small library is always calibrated afresh
