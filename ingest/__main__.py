@@ -131,7 +131,7 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
     store, embedder = open_library(settings, check_model=False)
     bar = tqdm(total=len(store.chunk_ids()), unit="chunk", file=sys.stderr)
 
-    def embed(texts: list[str]) -> np.ndarray:
+    def embed(ids: list[int], texts: list[str]) -> np.ndarray:
         vectors = embed_in_batches(embedder, texts, settings.embed_batch)
         bar.update(len(texts))
         return vectors

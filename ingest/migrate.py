@@ -97,9 +97,8 @@ def to_local(store: Store, passages: Passages) -> int:
         raise RuntimeError(
             f"Milvus lacks {len(missing)} of the library's {len(ids)} passages, e.g. {missing[:5]}"
         )
-    matrix = np.stack([vectors[i] for i in ids]) if ids else np.zeros((0, store.dim), dtype=np.float32)
-    store.replace_vectors(ids, matrix)
-    held = int(store.indexes().vectors.ntotal)
+    store.reembed(lambda batch, _texts: np.stack([vectors[i] for i in batch]))
+    held = store.indexes().count
     if held != len(ids):
         raise RuntimeError(f"the local index holds {held} passages, the library {len(ids)}")
     return held

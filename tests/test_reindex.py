@@ -24,7 +24,7 @@ def test_reembedding_runs_in_batches_under_the_write_lock(tmp_path, fake_embedde
     locked: list[bool] = []
     probe = Store(tmp_path / "lib", fake_embedder.name, fake_embedder.dim)  # another writer
 
-    def embed(texts: list[str]) -> np.ndarray:
+    def embed(ids: list[int], texts: list[str]) -> np.ndarray:
         batches.append(len(texts))
         attempt = threading.Thread(target=lambda: probe.rename_collection("x", "y"))
         attempt.start()
@@ -46,7 +46,7 @@ def test_a_running_app_notices_a_reindex_with_another_model(tmp_path, fake_embed
     retriever = Retriever(store, fake_embedder)
     assert retriever.search("长江", k=1)[0].doc == "river"
     other = Store.unchecked(tmp_path / "lib", "another-model", fake_embedder.dim)
-    other.reembed(fake_embedder.embed_passages)
+    other.reembed(lambda ids, texts: fake_embedder.embed_passages(texts))
     with pytest.raises(ModelMismatch, match="another-model"):
         retriever.search("长江", k=1)  # not an answer from vectors of a model it does not run
 
