@@ -13,6 +13,7 @@ The local index files of each generation stay empty: the engine reads Milvus.
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from ingest import milvus_stats
 from ingest.indexes import Indexes
 from ingest.keywords import keyword_tokens
 from ingest.milvus import Passage, Passages
-from ingest.store import BeforeCommit, Entry, Store
+from ingest.store import REEMBED_BATCH, BeforeCommit, Entry, Store
 
 PENDING = "CREATE TABLE IF NOT EXISTS milvus_removed (id INTEGER PRIMARY KEY)"
 
@@ -128,7 +129,7 @@ class MilvusStore(Store):
         )  # fmt: skip
         return moved
 
-    def replace_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
+    def reembed(self, embed: Callable[[list[int], list[str]], np.ndarray], batch: int = REEMBED_BATCH) -> int:
         raise ValueError(
             "a library in Milvus is re-embedded through local files: python -m ingest migrate --to local, "
             "python -m ingest reindex, python -m ingest migrate --to milvus (with RAG_INDEX=local between)"
