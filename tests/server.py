@@ -1,6 +1,7 @@
 """The app's web server as deployed (`streamlit run ui/server.py` from the repository root),
 on a free port of 127.0.0.1, stopped when the block ends."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -10,7 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import Browser, sync_playwright
+
 from tests.cli import ROOT, env
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's: `playwright install` cannot download one here
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def free_port() -> int:
@@ -46,3 +52,15 @@ def serving(data_dir: Path, log: Path, address: str = "127.0.0.1", **extra: str)
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, closed on the way out."""
+    assert os.path.exists(CHROMIUM), "Debian's chromium is missing: run `sh tools/system-deps.sh`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,27 +1,21 @@
 """End to end in a real browser: Debian's Chromium, driven by Playwright, against
 `streamlit run` on 127.0.0.1. Screenshots go to test-output/browser/."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from rag.prompts import DECLINE
-from tests.cli import ROOT, env
+from tests.cli import ROOT
 from tests.pdfs import make_pdf
+from tests.server import chromium, serving
 
 pytestmark = pytest.mark.integration
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 OUTPUT = ROOT / "test-output" / "browser"
 PAGES = [
     "第一章 公司简介\n星河科技有限公司成立于二〇一二年，总部位于杭州，主要从事数据存储设备的研发和销售。",
@@ -32,47 +26,18 @@ PAGES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port, data_dir = free_port(), tmp_path_factory.mktemp("lib")
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "server.py"), "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
-    with log.open("w") as out:
-        # small embedding batches: a long file's job moves in many visible steps
-        variables = env(data_dir, RAG_LLM_BASE_URL="", RAG_EMBED_BATCH="4")
-        process = subprocess.Popen(command, env=variables, stdout=out, stderr=out)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+    data_dir, log = tmp_path_factory.mktemp("lib"), tmp_path_factory.mktemp("log") / "streamlit.log"
+    # small embedding batches: a long file's job moves in many visible steps
+    with serving(data_dir, log, RAG_EMBED_BATCH="4") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert os.path.exists(CHROMIUM), "Debian's chromium is missing: run `sh tools/system-deps.sh`"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

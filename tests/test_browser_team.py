@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from team.users import Users
 from tests.cli import run
 from tests.pdfs import make_pdf
-from tests.server import serving
-from tests.test_browser import CHROMIUM, FLAGS, OUTPUT
+from tests.server import chromium, serving
+from tests.test_browser import OUTPUT
 from tests.test_server import post
 
 pytestmark = pytest.mark.integration
@@ -22,10 +22,8 @@ PASSWORDS = {"root": "correct horse battery", "alice": "purple elephant dance", 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def sign_in(browser: Browser, url: str, name: str, password: str) -> Page:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
@@ -21,11 +21,9 @@ from ingest.settings import Settings
 from team import audit
 from team.users import Users
 from tests.cli import ROOT
-from tests.server import serving
+from tests.server import chromium, serving
 
 pytestmark = pytest.mark.integration
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def test_streamlit_config_matches_the_app():
@@ -106,11 +104,8 @@ def test_sign_in_sets_a_cookie_and_locks_out_guessers(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert os.path.exists(CHROMIUM), "Debian's chromium is missing: run `sh tools/system-deps.sh`"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 # Opens the app's websocket with another session's id, as a thief who read it from a log would.

@@ -19,6 +19,7 @@ from ingest.worker import Reader
 from tests.cli import ROOT, env
 from tests.fakes import FakeEmbedder, count_tokens
 from tests.pdfs import make_bomb_pdf
+from tests.processes import children_of
 
 
 class SlowEmbedder(FakeEmbedder):
@@ -66,19 +67,6 @@ Reader(timeout_s=120, memory_mb=8192, ocr=None).read(Path(sys.argv[1]))
 """
 
 
-def children_of(parent: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == parent and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
-
-
 def alive(pid: int) -> bool:
     try:
         state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -97,7 +85,7 @@ def test_the_reader_child_dies_with_its_parent(tmp_path):
     assert parent.stdout is not None and parent.stdout.readline().startswith("reading")
     child = None
     for _ in range(200):
-        found = children_of(parent.pid)
+        found = children_of(parent.pid, zombies=False)
         if found:
             child = found[0]
             break

@@ -5,13 +5,13 @@ import os
 import signal
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from ingest.errors import IngestError, PasswordRequired
 from ingest.worker import Reader
 from tests.pdfs import make_bomb_pdf, make_pdf
+from tests.processes import children_of
 
 pytestmark = pytest.mark.integration
 
@@ -46,12 +46,12 @@ def test_a_file_that_takes_too_long_is_stopped(tmp_path):
 
 def test_a_killed_reader_is_an_error_for_that_file_only(tmp_path):
     bomb = make_bomb_pdf(tmp_path / "slow.pdf", 200)
-    before = set(children())
+    before = set(children_of(os.getpid()))
 
     def kill_the_child() -> None:
         for _ in range(100):
             time.sleep(0.05)
-            for pid in set(children()) - before:
+            for pid in set(children_of(os.getpid())) - before:
                 os.kill(pid, signal.SIGKILL)
                 return
 
@@ -74,17 +74,3 @@ def test_password_errors_cross_the_process_boundary(tmp_path):
 def test_limits_are_checked():
     with pytest.raises(ValueError, match="limits must be positive"):
         Reader(timeout_s=0)
-
-
-def children() -> list[int]:
-    me = os.getpid()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me:
-                found.append(int(entry.name))
-    return found
