@@ -1,6 +1,7 @@
 """A running job says where it is: reading page n of m, OCR page n of m, embedding n of m;
 the reader child reports while it reads, and the job's row is written at a bounded rate."""
 
+import os
 import shutil
 import threading
 
@@ -15,7 +16,7 @@ from ingest.ocr import Tesseract
 from ingest.store import Store
 from ingest.worker import Reader
 from tests.pdfs import make_pdf, make_scanned_pdf
-from tests.test_worker import children
+from tests.processes import children_of
 from ui.i18n import STRINGS
 from ui.jobs_view import job_text
 
@@ -81,7 +82,7 @@ def test_the_reader_child_reports_ocr_pages_while_it_runs(tmp_path):
 
     def report(stage: str, done: int, total: int) -> None:
         seen.append((stage, done, total))
-        alive.append(bool(children()))  # the child is still reading when we hear from it
+        alive.append(bool(children_of(os.getpid())))  # the child is still reading when we hear from it
 
     loaded = Reader(ocr=Tesseract("eng", dpi=150)).read(pdf, report=report)
     assert "Yellow River" in loaded.pages[1].text
@@ -94,7 +95,7 @@ def test_the_reader_child_reports_ocr_pages_while_it_runs(tmp_path):
 
     with pytest.raises(Stopped):
         Reader(ocr=Tesseract("eng", dpi=150)).read(pdf, report=stop)
-    assert children() == []  # the child was killed, not left reading
+    assert children_of(os.getpid()) == []  # the child was killed, not left reading
 
 
 @pytest.mark.integration
