@@ -19,7 +19,7 @@ ASKS = {
 }
 HOLDS = {
     "number": re.compile(
-        r"\d|[一二两三四五六七八九十百千万亿]+(?:个|岁|次|年|天|位|名|种|项|家|座|条|倍|米|吨|元|人)"
+        r"\d[\d,，.]*\d|\d|[一二两三四五六七八九十百千万亿]+(?:个|岁|次|年|天|位|名|种|项|家|座|条|倍|米|吨|元|人)"
     ),
     "date": re.compile(
         r"\b1\d{3}\b|\b20\d{2}\b|\d+\s*[年月日]|[〇零一二三四五六七八九十]+年|世纪|朝|"
@@ -37,6 +37,19 @@ def asked_for(question: str) -> list[str]:
     return [kind for kind, pattern in ASKS.items() if pattern.search(question)]
 
 
-def holds(text: str, kinds: list[str]) -> bool:
-    """Whether `text` holds a fact of one of these kinds."""
-    return any(HOLDS[kind].search(text) for kind in kinds)
+def holds(text: str, kinds: list[str], question: str = "") -> bool:
+    """Whether `text` holds a fact of one of these kinds that the question does not already
+    hold: a page header "2018 年第一季度报告" holds no answer to "2018年第一季度的营业收入是多少"
+    (repeating the question's own year or name is not answering it)."""
+    said = _squeeze(question)
+    given = {_squeeze(m.group()) for pattern in HOLDS.values() for m in pattern.finditer(question)}
+    for kind in kinds:
+        for match in HOLDS[kind].finditer(text):
+            fact = _squeeze(match.group())
+            if fact not in given and not (kind == "person" and fact in said):
+                return True
+    return False
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\s,，]+", "", text.lower())

@@ -10,7 +10,7 @@ from ingest.embed import Embedder
 from ingest.keywords import keyword_tokens
 from rag.asks import asked_for, holds
 from rag.retrieve import Hit
-from rag.terms import coverage, key_terms
+from rag.terms import coverage, key_terms, rarity
 from rag.units import Unit, header, shorten, units
 
 PASSAGES = 3  # sentences come from the best few passages only
@@ -42,16 +42,24 @@ def best_sentences(
     fact asked for."""
     kinds = asked_for(question)
     quotes: list[Quote] = []
+    passages = [set(keyword_tokens(h.text)) for h in hits]
     for n, hit in enumerate(hits[:PASSAGES], 1):
         if n > 1 and hit.score < hits[0].score - NEAR_TOP:
             continue
-        groups = key_terms(question, hit.lang, lang or hit.lang)
+        # A passage's language is its majority by characters: a bilingual form labelled Chinese
+        # still holds an English question's own words, so both readings of the terms count.
+        groupings = [
+            key_terms(question, side, lang or hit.lang)
+            for side in dict.fromkeys([hit.lang, lang or hit.lang])
+        ]
+        weighings = [rarity(groups, passages) for groups in groupings]
         candidates = []
         for unit in units(hit.text, hit.lang):
             tokens = set(keyword_tokens(unit.shown))
-            held = coverage(groups, tokens)
-            bonus = KIND_BONUS * held if kinds and holds(unit.shown, kinds) else 0.0
-            candidates.append((held + bonus, held, unit))
+            held = max(coverage(groups, tokens) for groups in groupings)
+            weighted = max(coverage(g, tokens, w) for g, w in zip(groupings, weighings, strict=True))
+            bonus = KIND_BONUS * weighted if kinds and holds(unit.shown, kinds, question) else 0.0
+            candidates.append((weighted + bonus, held, unit))
         candidates = sorted(candidates, key=lambda c: -c[0])[:PER_PASSAGE]
         if not candidates:
             continue
@@ -64,7 +72,7 @@ def best_sentences(
             key=lambda c: -c[0],
         )
         chosen = [c for i, c in enumerate(scored[:2]) if i == 0 or (n == 1 and c[0] >= scored[0][0] - SECOND)]
-        terms = {t for group in groups for alternative in group for t in alternative}
+        terms = {t for groups in groupings for group in groups for alternative in group for t in alternative}
         for score, held, unit in sorted(chosen, key=lambda c: c[2].start):  # in reading order
             quotes += _quote(n, hit, unit, score, held, terms)
     return _bounded(quotes)

@@ -2,9 +2,13 @@
 words by their English glosses over an English passage, and the reverse (rag/translate.py);
 names and numbers as they are."""
 
+import math
+import unicodedata
 from functools import lru_cache
 
-from ingest.keywords import keyword_tokens
+import jieba
+
+from ingest.keywords import HAN_RUN, ZH_STOP, keyword_tokens, to_simplified
 from rag.translate import ZH_QUESTION, chinese_terms, english_terms
 
 Group = tuple[tuple[str, ...], ...]  # alternatives, each a tuple of tokens that must all appear
@@ -15,7 +19,7 @@ QUESTION_WORDS = ZH_QUESTION | set("多少 哪里 哪一年 是否 请问 问 ma
 def key_terms(question: str, passage_lang: str, question_lang: str) -> tuple[Group, ...]:
     """One group per key term of the question; a passage holds the term when it holds every
     token of one of its alternatives."""
-    own = [t for t in dict.fromkeys(keyword_tokens(question)) if t not in QUESTION_WORDS]
+    own = [t for t in dict.fromkeys(words(question)) if t not in QUESTION_WORDS]
     if passage_lang == question_lang or passage_lang not in ("zh", "en") or question_lang not in ("zh", "en"):
         return tuple(((t,),) for t in own)
     # across languages only names and numbers match as they are; the rest goes by dictionary
@@ -32,9 +36,37 @@ def key_terms(question: str, passage_lang: str, question_lang: str) -> tuple[Gro
     return tuple(groups)
 
 
-def coverage(groups: tuple[Group, ...], tokens: set[str]) -> float:
-    """Share of the groups the tokens hold (0 when the question has no key terms)."""
+def words(question: str) -> list[str]:
+    """The question's words: Chinese by jieba's precise cut, one term per word (search mode's
+    overlapping pieces, 第一/一季/季度/第一季/一季度/第一季度, would make one word count six times);
+    passages are tokenized in search mode, which holds each precise word too."""
+    text = to_simplified(unicodedata.normalize("NFKC", question).lower())
+    found: list[str] = []
+    position = 0
+    for run in HAN_RUN.finditer(text):
+        found += keyword_tokens(text[position : run.start()])
+        found += [w for w in jieba.cut(run.group()) if w not in ZH_STOP]
+        position = run.end()
+    return found + keyword_tokens(text[position:])
+
+
+def coverage(groups: tuple[Group, ...], tokens: set[str], weights: list[float] | None = None) -> float:
+    """Share of the groups the tokens hold (0 when the question has no key terms), each group
+    counting by its weight (1 when none are given)."""
     if not groups:
         return 0.0
-    held = sum(any(all(t in tokens for t in alternative) for alternative in group) for group in groups)
-    return held / len(groups)
+    weights = weights or [1.0] * len(groups)
+    held = sum(w for group, w in zip(groups, weights, strict=True) if holds_group(group, tokens))
+    return held / sum(weights)
+
+
+def holds_group(group: Group, tokens: set[str]) -> bool:
+    return any(all(t in tokens for t in alternative) for alternative in group)
+
+
+def rarity(groups: tuple[Group, ...], passages: list[set[str]]) -> list[float]:
+    """A weight per group: high for a term few of the retrieved passages hold. A term every
+    passage holds (the company's name in each page header, the article's subject) cannot tell
+    the sentence that answers from the others: log((N + 1) / df), near 0 for such a term."""
+    n = len(passages)
+    return [math.log((n + 1) / max(1, sum(holds_group(g, p) for p in passages))) for g in groups]

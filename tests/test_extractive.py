@@ -95,3 +95,22 @@ def test_only_questions_that_cannot_stand_alone_lean_on_history():
     assert not leans_on_history("How long did it take Luo Tianyi to become popular?", "en")
     assert not leans_on_history("What is the capital of Australia?", "en")
     assert not leans_on_history("长江有多长？", "zh")
+
+
+def test_a_number_the_question_already_holds_is_no_answer():
+    question = "星河科技2023年第一季度的营业收入是多少？"
+    assert not holds("星河科技 2023 年第一季度报告", ["number", "date"], question)
+    assert holds("营业收入 1,234.5 987.6", ["number"], question)
+    assert not holds("The Islamic State was formed in Iraq", ["person"], "Who leads The Islamic State?")
+
+
+def test_terms_every_passage_holds_weigh_less_than_the_rare_one_asked_about():
+    top = "星河科技 2023 年第一季度报告\n"
+    table = top + "项目 本报告期 上年同期\n营业收入 1,234.5 987.6\n净利润 -12.3 -45.6\n总资产 9,876.5 9,000.1"
+    others = [top + "公司董事会保证报告内容真实。", top + "公司负责人签字并盖章。"]
+    hits = [hit(table, "zh", 1.0, 0), *(hit(text, "zh", 0.9, n) for n, text in enumerate(others, 1))]
+    embedder = FakeEmbedder()
+    question = "星河科技2023年第一季度的营业收入是多少？"
+    quotes = best_sentences(question, hits, embedder, embedder.embed_queries([question])[0], "zh")
+    assert any("营业收入 | 1,234.5 | 987.6" in q.text for q in quotes)
+    assert "营业收入" in quotes[0].text or quotes[0].text == "项目 本报告期 上年同期"
