@@ -2,7 +2,6 @@
 words by their English glosses over an English passage, and the reverse (rag/translate.py);
 names and numbers as they are."""
 
-import math
 import unicodedata
 from functools import lru_cache
 
@@ -65,8 +64,9 @@ def holds_group(group: Group, tokens: set[str]) -> bool:
 
 
 def rarity(groups: tuple[Group, ...], passages: list[set[str]]) -> list[float]:
-    """A weight per group: high for a term few of the retrieved passages hold. A term every
-    passage holds (the company's name in each page header, the article's subject) cannot tell
-    the sentence that answers from the others: log((N + 1) / df), near 0 for such a term."""
-    n = len(passages)
-    return [math.log((n + 1) / max(1, sum(holds_group(g, p) for p in passages))) for g in groups]
+    """A weight per group: half for a term every retrieved passage holds (the company's name in
+    each page header, the article's subject), which cannot tell the sentence that answers from
+    the others; 1 otherwise. Measured on xquad_en_ans and the PDF probes: any weight from 0.15
+    to 0.5 does the same; an idf-like log((N + 1) / df) lost three English answers."""
+    everywhere = len(passages) > 1
+    return [0.5 if everywhere and all(holds_group(g, p) for p in passages) else 1.0 for g in groups]
