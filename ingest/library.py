@@ -27,4 +27,10 @@ def open_library(settings: Settings, check_model: bool = True) -> tuple[Store, E
         return MilvusStore(settings.data_dir, embedder.name, dim, passages, check_model), embedder
     if not check_model:
         return Store.unchecked(settings.data_dir, embedder.name, embedder.dim), embedder
-    return Store(settings.data_dir, embedder.name, embedder.dim), embedder
+    store = Store(settings.data_dir, embedder.name, embedder.dim)
+    if store.index_kind() == "milvus":  # its local index files are empty: every answer would be
+        raise ValueError(
+            f"the library in {settings.data_dir} keeps its passages in Milvus: set RAG_INDEX=milvus "
+            "(and RAG_MILVUS_URI), or copy them back with python -m ingest migrate --to local"
+        )
+    return store, embedder

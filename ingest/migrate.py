@@ -75,6 +75,7 @@ def to_milvus(store: Store, passages: Passages, progress: Callable[[int, int], A
         db.execute("DELETE FROM milvus_terms")
         db.execute("DELETE FROM milvus_meta")
         milvus_stats.update(db, matrix, langs, terms, 1)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('index', 'milvus')")
         db.commit()
         held = passages.count(generation)
         if held != len(ids):
@@ -98,6 +99,9 @@ def to_local(store: Store, passages: Passages) -> int:
             f"Milvus lacks {len(missing)} of the library's {len(ids)} passages, e.g. {missing[:5]}"
         )
     store.reembed(lambda batch, _texts: np.stack([vectors[i] for i in batch]))
+    with store.exclusive():
+        store._db.execute("INSERT OR REPLACE INTO meta VALUES ('index', 'local')")
+        store._db.commit()
     held = store.indexes().count
     if held != len(ids):
         raise RuntimeError(f"the local index holds {held} passages, the library {len(ids)}")

