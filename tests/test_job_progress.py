@@ -12,7 +12,8 @@ from ingest.job import DONE, EMBEDDING, OCR, READING, STORING, Job, Stopped, wor
 from ingest.job_progress import JobProgress
 from ingest.jobs import Jobs
 from ingest.load import load_file
-from ingest.ocr import Tesseract
+from ingest.ocr import Tesseract, ocr_pages
+from ingest.pdf import load_pdf
 from ingest.store import Store
 from ingest.worker import Reader
 from tests.pdfs import make_pdf, make_scanned_pdf
@@ -29,6 +30,31 @@ def test_the_pdf_readers_report_each_page(tmp_path):
     load_file(make_pdf(tmp_path / "a.pdf", ["one", "two", "three"]), report=lambda *a: seen.append(a))
     assert seen[0] == ("reading", 0, 3) and seen[-1] == ("reading", 3, 3)
     assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)  # never backwards
+
+
+class CountingEngine:
+    """A stand-in OCR engine that says which page it read, and what the report said meanwhile."""
+
+    dpi = 72
+
+    def __init__(self, seen: list[tuple[str, int, int]]) -> None:
+        self.seen, self.read_during = seen, list[tuple[str, int, int]]()
+
+    def missing(self) -> str:
+        return ""
+
+    def read(self, png: bytes) -> str:
+        self.read_during.append(self.seen[-1])  # the page being read was announced first
+        return f"page text number {len(self.read_during)}"
+
+
+def test_ocr_reports_the_page_it_is_reading(tmp_path):
+    pdf = make_scanned_pdf(tmp_path / "scan.pdf", SCANNED)
+    seen: list[tuple[str, int, int]] = []
+    engine = CountingEngine(seen)
+    pages, _ = ocr_pages(pdf, None, load_pdf(pdf), engine, report=lambda *a: seen.append(a))  # type: ignore[arg-type]
+    assert engine.read_during == [("ocr", 1, 3), ("ocr", 2, 3), ("ocr", 3, 3)]
+    assert [p.text for p in pages] == [f"page text number {n}" for n in (1, 2, 3)]
 
 
 def test_job_progress_is_written_at_a_bounded_rate(data_dir):

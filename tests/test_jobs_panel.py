@@ -39,6 +39,7 @@ def paces(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return sent
 
 
+@pytest.mark.integration  # Streamlit's AppTest
 def test_the_job_list_is_redrawn_fast_only_while_a_visible_job_is_open(data_dir: Path, paces: list[float]):
     jobs = Jobs(data_dir)
     app = AppTest.from_function(panel, args=(str(data_dir),), default_timeout=60)
