@@ -156,7 +156,9 @@ def test_ask_while_a_long_pdf_indexes_and_a_second_session_sees_its_progress(
     first.get_by_role("tab", name="文档库").click(timeout=300_000)
     first.locator("input[type=file]").set_input_files(str(pdf))
     expect(
-        first.get_by_text(re.compile(r"年报\.pdf：(排队等待索引|正在读取|正在识别文字|正在向量化|正在写入)")).first
+        first.get_by_text(
+            re.compile(r"年报\.pdf：(排队等待索引|正在读取|正在识别文字|正在向量化|正在写入)")
+        ).first
     ).to_be_visible(timeout=240_000)
     # Someone else opens the page while the file indexes, before anything else happens: on a
     # quiet machine the whole file takes about a minute.
@@ -164,7 +166,9 @@ def test_ask_while_a_long_pdf_indexes_and_a_second_session_sees_its_progress(
     other.goto(server, timeout=300_000, wait_until="commit")
     other.get_by_role("tab", name="文档库").click(timeout=300_000)
     expect(
-        other.get_by_text(re.compile(r"年报\.pdf：(排队等待索引|正在读取|正在识别文字|正在向量化|正在写入)")).first
+        other.get_by_text(
+            re.compile(r"年报\.pdf：(排队等待索引|正在读取|正在识别文字|正在向量化|正在写入)")
+        ).first
     ).to_be_visible(timeout=300_000)
     other.screenshot(path=str(OUTPUT / "second-session-progress.png"), full_page=True)
 

@@ -70,21 +70,13 @@ def job_text(T: dict[str, str], job: Job) -> str:
     return T[key].format(name=name, done=job.done, total=job.total)
 
 
-@st.fragment(run_every=BUSY_S)
-def busy_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
-    jobs_list(T, jobs, visible, busy=True)
-
-
-@st.fragment(run_every=IDLE_S)
-def idle_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
-    jobs_list(T, jobs, visible, busy=False)
-
-
 def jobs_panel(T: dict[str, str], jobs: Jobs, visible: list[str] | None) -> None:
     """The Library tab's job list: redrawn every BUSY_S while a job of these collections is
     queued or running, every IDLE_S otherwise, so that idle sessions cost little (a count
-    over the state index decides)."""
-    (busy_panel if jobs.pending(visible) else idle_panel)(T, jobs, visible)
+    over the state index decides). One fragment whose pace is set at each full run: two
+    fragments in turn at one place made a new session's first run very slow."""
+    busy = bool(jobs.pending(visible))
+    st.fragment(run_every=BUSY_S if busy else IDLE_S)(jobs_list)(T, jobs, visible, busy=busy)
 
 
 def jobs_list(
