@@ -48,12 +48,14 @@ class Support:
 def support(question: str, lang: str, hits: list[Hit]) -> Support:
     """The evidence of the best few passages for the question."""
     sentence = passage = 0.0
-    terms = len(key_terms(question, lang, lang))
+    terms = len(key_terms(question, lang, lang, whole=False))
     for hit in hits[:PASSAGES]:
         # A passage's language is its majority by characters: a Chinese slide with an English
         # note may be labelled English and still hold the question's own words, so those count too.
         langs = {hit.lang, lang} if lang else {hit.lang}
-        for groups in (key_terms(question, passage_lang, lang or hit.lang) for passage_lang in langs):
+        for groups in (
+            key_terms(question, passage_lang, lang or hit.lang, whole=False) for passage_lang in langs
+        ):
             passage = max(passage, coverage(groups, set(keyword_tokens(hit.text))))
             for unit in units(hit.text, hit.lang):
                 sentence = max(sentence, coverage(groups, set(keyword_tokens(unit.shown))))

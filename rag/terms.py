@@ -15,10 +15,15 @@ QUESTION_WORDS = ZH_QUESTION | set("多少 哪里 哪一年 是否 请问 问 ma
 
 
 @lru_cache(maxsize=256)
-def key_terms(question: str, passage_lang: str, question_lang: str) -> tuple[Group, ...]:
+def key_terms(question: str, passage_lang: str, question_lang: str, whole: bool = True) -> tuple[Group, ...]:
     """One group per key term of the question; a passage holds the term when it holds every
-    token of one of its alternatives."""
-    own = [t for t in dict.fromkeys(words(question)) if t not in QUESTION_WORDS]
+    token of one of its alternatives. whole=False: Chinese words as search-mode pieces, as the
+    decline rule was calibrated (with whole words it declined 0.85 of cmrc2018_dev_ans, not 0.88)."""
+    own = [
+        t
+        for t in dict.fromkeys(words(question) if whole else keyword_tokens(question))
+        if t not in QUESTION_WORDS
+    ]
     if passage_lang == question_lang or passage_lang not in ("zh", "en") or question_lang not in ("zh", "en"):
         return tuple(((t,),) for t in own)
     # across languages only names and numbers match as they are; the rest goes by dictionary
