@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-import faiss
 import numpy as np
 import pytest
 
 from bench import latency
 from bench.exact import ExactDense, overlap, prototypes
 from bench.synthetic import Space, SyntheticEmbedder, library
+from ingest.segments import Segment
 from ingest.store import Store
 from rag.dense import DenseView, Prototypes
 from rag.engine import Visible
@@ -72,9 +72,8 @@ def test_brute_force_scores_match_the_dense_view():
     matrix = space.vectors(langs, rng)
     embedder = SyntheticEmbedder(space)
     typical = prototypes(embedder)
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(16))
-    index.add_with_ids(matrix, np.arange(1, 101, dtype="int64"))
-    view = DenseView(index, dict(enumerate(langs, start=1)), Prototypes(typical))
+    segment = Segment.make("s1", list(range(1, 101)), langs, matrix, [""] * 100)
+    view = DenseView([segment], np.zeros(0, np.int64), Prototypes(typical))
     exact = ExactDense(matrix, langs, typical)
     for question in ("长江有多长？", "How long is the river?"):
         query, lang = embedder.embed_queries([question])[0], "zh" if "长" in question else "en"
