@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.schema import create_schema
+from ingest.sqlite_db import open_db, open_read_only
 from ingest.storage import writable
-from ingest.store import DB_NAME
 
 _ready: set[Path] = set()  # data directories whose schema this process has brought up to date
 
@@ -20,12 +20,11 @@ def connected(data_dir: Path) -> Iterator[sqlite3.Connection]:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     if not writable(data_dir):  # a read-only library is read as it is; writes fail as read-only
-        with closing(sqlite3.connect(f"{(data_dir / DB_NAME).as_uri()}?mode=ro", uri=True, timeout=60)) as db:
+        with closing(open_read_only(data_dir)) as db:
             yield db
         return
-    with closing(sqlite3.connect(data_dir / DB_NAME, timeout=60)) as db:
+    with closing(open_db(data_dir)) as db:
         if data_dir not in _ready:
-            db.execute("PRAGMA journal_mode=WAL")
             create_schema(db)
             _ready.add(data_dir)
         with db:

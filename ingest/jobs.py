@@ -35,7 +35,7 @@ from ingest.job_prune import KEEP_LAST, cutoff, prune_finished
 from ingest.job_queries import count_open, latest
 from ingest.names import safe_name
 from ingest.pipeline import file_id
-from ingest.store import DB_NAME
+from ingest.sqlite_db import open_db
 
 UPLOADS = "uploads"  # DATA/uploads/: files of queued, running and failed jobs, named by job
 
@@ -71,9 +71,7 @@ class Jobs:
     def _db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.data_dir / DB_NAME, timeout=60, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
+            connection = open_db(self.data_dir, autocommit=True)
             self._local.connection = connection
         return connection
 
