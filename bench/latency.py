@@ -24,6 +24,7 @@ from bench.metrics import percentile
 from bench.synthetic import DIM, Space, SyntheticEmbedder, chinese_words, document, lang_of, library
 from ingest.store import Entry, Store
 from rag.dense import QUESTIONS
+from rag.local import LocalEngine
 from rag.retrieve import Retriever
 
 VECTORS = "synthetic: language direction + shared topic + noise (bench/synthetic.py); texts real words"
@@ -64,7 +65,8 @@ def measure_library(folder: Path, size: int, queries: int, dim: int) -> dict[str
     warm(embedder, questions)
     base = resident_mb()
     store = Store(folder, embedder.name, embedder.dim)
-    retriever = Retriever(store, embedder)
+    engine = LocalEngine(store, embedder)
+    retriever = Retriever(store, embedder, engine=engine)
     start = time.perf_counter()
     retriever.search(questions[0], k=10)  # opens the library: its indexes and dense view
     open_ms = ms(start)
@@ -84,11 +86,14 @@ def measure_library(folder: Path, size: int, queries: int, dim: int) -> dict[str
     first_query_ms = ms(start)
     memory_mb = resident_mb() - base
     recall = recall_at_10(retriever, embedder, size, added)
+    with engine.snapshot() as snapshot:  # whether a language group was searched by its clusters
+        approximate = snapshot.state.probe.approximate
     return {
         "chunks": size, "search_p50_ms": round(percentile(latencies, 50), 1),
         "search_p95_ms": round(percentile(latencies, 95), 1), "commit_ms": round(commit_ms, 1),
         "first_query_ms": round(first_query_ms, 1), "recall@10": round(recall, 4),
         "memory_mb": round(memory_mb, 1), "open_ms": round(open_ms, 1), "queries": len(questions),
+        "approximate": approximate,
     }  # fmt: skip
 
 

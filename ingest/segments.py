@@ -13,6 +13,7 @@ import numpy as np
 from scipy import sparse
 
 from ingest.atomic import write_atomic
+from ingest.clusters import MIN_ROWS, Clusters, cluster
 from ingest.keywords import KeywordIndex, keyword_tokens
 
 FOLDER = "index"  # beside library.sqlite3
@@ -27,6 +28,7 @@ class Segment:
     langs: np.ndarray  # str, one per row
     vectors: np.ndarray  # float32 (rows, dim); normalized, so inner product is cosine
     keywords: KeywordIndex
+    clusters: Clusters | None = None  # None: a segment too small to cluster, or from before clusters
     _sums: dict[str, tuple[np.ndarray, int]] = field(default_factory=dict, compare=False)
     _squares: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
 
@@ -39,10 +41,9 @@ class Segment:
                 f"{len(ids)} ids for {len(langs)} languages, {len(vectors)} vectors, {len(texts)} texts"
             )
         keywords = KeywordIndex.empty().add(ids, [keyword_tokens(t) for t in texts])
-        return cls(
-            name, np.asarray(ids, dtype=np.int64), np.asarray(langs, dtype=str),
-            np.ascontiguousarray(vectors, dtype=np.float32), keywords,
-        )  # fmt: skip
+        langs_array, vectors = np.asarray(langs, dtype=str), np.ascontiguousarray(vectors, dtype=np.float32)
+        clusters = clustered(vectors, langs_array)
+        return cls(name, np.asarray(ids, dtype=np.int64), langs_array, vectors, keywords, clusters)
 
     @classmethod
     def read(cls, data_dir: Path, name: str) -> "Segment":
@@ -51,17 +52,29 @@ class Segment:
                 (data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"])
             )
             keywords = KeywordIndex(data["ids"], counts, data["vocab"].tolist())
-            return cls(name, data["ids"], data["langs"], data["vectors"], keywords)
+            clusters = (
+                Clusters(
+                    data["cluster_rows"], data["cluster_starts"], data["centroids"], data["cluster_langs"]
+                )
+                if "centroids" in data.files
+                else None
+            )
+            return cls(name, data["ids"], data["langs"], data["vectors"], keywords, clusters)
 
     def write(self, data_dir: Path) -> None:
-        counts = self.keywords.counts
+        counts, clusters = self.keywords.counts, self.clusters
+        extra: dict[str, np.ndarray] = (
+            {"cluster_rows": clusters.rows, "cluster_starts": clusters.starts,
+             "centroids": clusters.centroids, "cluster_langs": clusters.langs}
+            if clusters is not None else {}
+        )  # fmt: skip
         path(data_dir, self.name).parent.mkdir(exist_ok=True)
         write_atomic(
             path(data_dir, self.name),
             lambda handle: np.savez(
                 handle, ids=self.ids, langs=self.langs, vectors=self.vectors, data=counts.data,
                 indices=counts.indices, indptr=counts.indptr, shape=np.array(counts.shape),
-                vocab=np.array(self.keywords.vocab, dtype=str),
+                vocab=np.array(self.keywords.vocab, dtype=str), **extra,  # type: ignore[arg-type]
             ),
         )  # fmt: skip
 
@@ -93,7 +106,13 @@ def merged(segments: list["Segment"], removed: np.ndarray, name: str) -> Segment
     for s in segments:
         keywords = keywords.extend(s.keywords)
     keywords = keywords.remove(ids[~keep].tolist())
-    return Segment(name, ids[keep], langs, vectors, keywords)
+    return Segment(name, ids[keep], langs, vectors, keywords, clustered(vectors, langs))
+
+
+def clustered(vectors: np.ndarray, langs: np.ndarray) -> Clusters | None:
+    """The clusters of a segment with a language large enough to cluster, else None."""
+    counts = np.unique(langs, return_counts=True)[1] if len(langs) else np.zeros(0)
+    return cluster(vectors, langs) if (counts >= MIN_ROWS).any() else None
 
 
 def path(data_dir: Path, name: str) -> Path:

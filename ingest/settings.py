@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     milvus_keywords: Literal["product", "milvus"] = "product"
     milvus_collection: str = Field(default="docqa_passages", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
     embed_model: str = DEFAULT_EMBED_MODEL
+    # Past this many passages in one language, that language is searched by clusters of its
+    # vectors (approximate, about 0.99 of the exact top 10) instead of scoring every passage.
+    approximate_from: int = Field(default=200_000, gt=0)
     chunk_tokens: int = Field(default=320, gt=16, le=4096)
     chunk_overlap: int = Field(default=48, ge=0)
     embed_batch: int = Field(default=16, gt=0)

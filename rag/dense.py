@@ -101,6 +101,7 @@ class DenseView:
         )
         self.group = np.minimum(self.group, max(len(self.langs) - 1, 0))  # removed rows of a gone language
         self._order = np.argsort(self.ids, kind="stable")
+        self._sorted = self.ids[self._order]
         self.means = (
             np.stack([self._mean(lang, removed, dim) for lang in self.langs])
             if self.langs
@@ -136,7 +137,7 @@ class DenseView:
         """The language of each of these chunk ids ("" for an id this version lacks)."""
         if len(self.ids) == 0:
             return ["" for _ in ids]
-        at = np.minimum(np.searchsorted(self.ids[self._order], ids), len(self.ids) - 1)
+        at = np.minimum(np.searchsorted(self._sorted, ids), len(self.ids) - 1)
         rows = self._order[at]
         return [
             self.langs[self.group[r]] if self.ids[r] == i else ""
@@ -181,10 +182,7 @@ class DenseView:
         self, matrix: np.ndarray, group: np.ndarray, norms: np.ndarray, queries: np.ndarray, lang: str
     ) -> np.ndarray:
         """Scores of these rows (matrix, their groups and centered norms) for `lang` questions."""
-        center = self.prototypes.mean(lang)
-        if center is None:  # a question language we have no prototypes for
-            center = np.mean([v.mean(axis=0) for v in self.prototypes.questions.values()], axis=0)
-        centered = queries - center
+        centered = queries - self.center(lang)
         centered = centered / np.maximum(np.linalg.norm(centered, axis=1, keepdims=True), 1e-6)
         both = np.concatenate([queries, centered]).T.astype(np.float32)  # one pass over the rows
         raw = (matrix @ both).T
@@ -192,6 +190,32 @@ class DenseView:
         shifted = (shifted - (centered @ self.means.T)[:, group]) / norms
         same = np.array([group_lang == lang for group_lang in self.langs], dtype=bool)[group]
         return np.where(same, plain, shifted)
+
+    def center(self, lang: str) -> np.ndarray:
+        """What `lang` questions are centered by: the mean of its typical questions."""
+        center = self.prototypes.mean(lang)
+        if center is None:  # a question language we have no prototypes for
+            center = np.mean([v.mean(axis=0) for v in self.prototypes.questions.values()], axis=0)
+        return center
+
+    def rescore(self, rows: np.ndarray, query: np.ndarray, lang: str) -> np.ndarray:
+        """The scores `scores` gives these rows (sorted view rows), computed for them only."""
+        group = self.group[rows]
+        raw = self._score(self._gather(rows), group, self.norms[rows], query[None, :], lang)[0]
+        if lang in self.calibration:
+            offset, scale = self.calibration[lang]
+            raw = (raw - offset[group]) / scale[group]
+        return raw
+
+    def mask_of(self, ids: np.ndarray) -> np.ndarray:
+        """A bool per row: whether its chunk id is one of `ids` (by the sorted ids, not a scan)."""
+        mask = np.zeros(len(self.ids), bool)
+        if len(self.ids) == 0 or len(ids) == 0:
+            return mask
+        at = np.minimum(np.searchsorted(self._sorted, ids), len(self.ids) - 1)
+        rows = self._order[at]
+        mask[rows[self.ids[rows] == ids]] = True
+        return mask
 
     def _calibrate(self, lang: str) -> tuple[np.ndarray, np.ndarray]:
         """Per passage language: (offset, scale) of typical `lang` questions' scores, over all

@@ -21,6 +21,7 @@ from ingest.segments import Segment
 from ingest.store import Store
 from rag.dense import DenseView, Prototypes
 from rag.engine import Visible
+from rag.probe import APPROXIMATE_FROM, PROBE, Probe
 
 ATTEMPTS = 5  # a version's files vanish once a newer commit is complete: read that one instead
 
@@ -32,6 +33,7 @@ class Version:
     generation: int
     indexes: Indexes
     view: DenseView
+    probe: Probe
     _rows_in: dict[str, np.ndarray] = field(default_factory=dict)
 
     keywords: Keywords = field(init=False)
@@ -51,10 +53,14 @@ class Version:
 
 
 class LocalEngine:
-    """Snapshots of one store's latest committed version."""
+    """Snapshots of one store's latest committed version. A language group of more than
+    `approximate_from` live passages is searched by its clusters (rag/probe.py)."""
 
-    def __init__(self, store: Store, embedder: Embedder) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, approximate_from: int = APPROXIMATE_FROM, probe: float = PROBE
+    ) -> None:
         self.store, self.embedder = store, embedder
+        self.approximate_from, self.probe = approximate_from, probe
         self._prototypes: Prototypes | None = None
         self._latest: Version | None = None
         self._segments: dict[str, Segment] = {}  # written segments never change: read each once
@@ -97,7 +103,7 @@ class LocalEngine:
             previous = latest.view if latest is not None else None
             view = DenseView(indexes.segments(), indexes.removed, self.prototypes(), previous)
             self._segments = {s.name: s for s in indexes.segments()}  # older ones are no longer read
-            version = Version(rows.generation, indexes, view)
+            version = Version(rows.generation, indexes, view, Probe(view, self.approximate_from, self.probe))
             if latest is None or version.generation > latest.generation:
                 self._latest = version
             return version
@@ -120,13 +126,15 @@ class LocalSnapshot:
         return self._allowed[1]
 
     def dense(self, query: np.ndarray, lang: str, k: int, visible: Visible) -> dict[int, float]:
-        view = self.state.view
+        view, probe = self.state.view, self.state.probe
         if len(view.ids) == 0:
             return {}
-        scores = view.scores(query, lang)
         allowed = self.allowed(visible)
+        if probe.approximate:
+            return probe.search(query, lang, k, None if allowed is None else view.mask_of(allowed))
+        scores = view.scores(query, lang)
         if allowed is not None:
-            scores = np.where(np.isin(view.ids, allowed), scores, -np.inf)
+            scores = np.where(view.mask_of(allowed), scores, -np.inf)
         top = top_k(scores, k)
         return {int(view.ids[i]): float(scores[i]) for i in top if np.isfinite(scores[i])}
 

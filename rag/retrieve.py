@@ -169,7 +169,9 @@ def open_retriever(settings: Settings) -> Retriever:
     if isinstance(store, MilvusStore):
         engine = MilvusEngine(store, embedder, store.passages, settings.milvus_keywords)
         return Retriever(store, embedder, reranker, engine=engine)
-    return Retriever(store, embedder, reranker)
+    return Retriever(
+        store, embedder, reranker, engine=LocalEngine(store, embedder, settings.approximate_from)
+    )
 
 
 def fuse(
