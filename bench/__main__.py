@@ -16,7 +16,7 @@ from bench import retrieval as retrieval_bench
 from bench.embed_cache import CachedEmbedder
 from bench.synthetic import HashedEmbedder
 from ingest.embed import Embedder
-from ingest.errors import ModelMismatch
+from ingest.exit import exit_code
 from ingest.library import embedder_of
 from ingest.settings import Settings, load_settings
 from rag.llm import LLM, make_llm, reachable
@@ -38,14 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] and argv[0] in OWN_PARSER:
         return int(OWN_PARSER[argv[0]](argv[1:]) or 0)
     args = parser().parse_args(argv)
-    try:
-        return int(args.run(args, load_settings()))
-    except ModelMismatch as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return exit_code(lambda: args.run(args, load_settings()))
 
 
 def parser() -> argparse.ArgumentParser:

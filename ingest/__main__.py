@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ingest.errors import IngestError, ModelMismatch
+from ingest.exit import exit_code
 from ingest.jobs_cli import add_commands
 from ingest.library import open_library
 from ingest.maintenance_cli import add_commands as add_maintenance
@@ -25,15 +25,7 @@ from team.users import Users, collections_of
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        settings = load_settings(data_dir=args.data_dir)
-        return int(args.run(args, settings))
-    except ModelMismatch as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (IngestError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return exit_code(lambda: args.run(args, load_settings(data_dir=args.data_dir)))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ingest.__main__ import visible_to
-from ingest.errors import ModelMismatch
+from ingest.exit import exit_code
 from ingest.settings import Settings, load_settings
 from rag.answer import Answer, ask
 from rag.llm import make_llm
@@ -22,14 +22,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return bench_main(argv[1:])
     args = parser().parse_args(argv)
-    try:
-        return int(args.run(args, load_settings(data_dir=args.data_dir)))
-    except ModelMismatch as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return exit_code(lambda: args.run(args, load_settings(data_dir=args.data_dir)))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -26,14 +26,21 @@ def weakness(password: str, name: str = "") -> str | None:
     return str(problem) if problem else None
 
 
+def too_short(password: str) -> Refused | None:
+    """The one rule every stored password keeps, also one set before the strength checks."""
+    if len(password) >= MIN_LENGTH:
+        return None
+    return Refused(
+        "password_short",
+        f"a password needs at least {MIN_LENGTH} characters, got {len(password)}",
+        min=MIN_LENGTH,
+        got=len(password),
+    )
+
+
 def refusal(password: str, name: str = "") -> Refused | None:
-    if len(password) < MIN_LENGTH:
-        return Refused(
-            "password_short",
-            f"a password needs at least {MIN_LENGTH} characters, got {len(password)}",
-            min=MIN_LENGTH,
-            got=len(password),
-        )
+    if short := too_short(password):
+        return short
     folded = password.lower()
     if folded in COMMON or folded.rstrip("!.?0123456789") in COMMON:
         return Refused(

@@ -15,7 +15,7 @@ from pathlib import Path
 from ingest.atomic import write_atomic
 from ingest.names import collection_name
 from ingest.refused import Refused
-from team.passwords import MIN_LENGTH, check_strength
+from team.passwords import check_strength, too_short
 
 EVERY = "*"  # a member of "*" sees every collection
 # scrypt at N=2^15, r=8: 32 MiB and ~0.1 s per guess, as OWASP recommends for scrypt.
@@ -40,13 +40,8 @@ class User:
 
 
 def hash_password(password: str) -> str:
-    if len(password) < MIN_LENGTH:
-        raise Refused(
-            "password_short",
-            f"a password needs at least {MIN_LENGTH} characters, got {len(password)}",
-            min=MIN_LENGTH,
-            got=len(password),
-        )
+    if short := too_short(password):
+        raise short
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, maxmem=1 << 26, dklen=32)
     return f"scrypt${N}${R}${P}${_b64(salt)}${_b64(digest)}"
