@@ -155,3 +155,12 @@ def test_api_serves_the_same_library_on_its_port():
     assert {v.split(":")[0] for v in api["volumes"]} == {v.split(":")[0] for v in app["volumes"]}
     default = config()["services"]["api"]
     assert load_settings({k: v for k, v in default["environment"].items() if v is not None}).api_port == 8502
+
+
+def test_one_worker_indexes_for_the_app_and_the_api():
+    services = config()["services"]
+    workers = [
+        name for name in ("app", "api")
+        if load_settings({k: v for k, v in services[name]["environment"].items() if v is not None}).app_worker
+    ]  # fmt: skip
+    assert workers == ["app"]  # jobs queued by the API are in the same library: the app's worker runs them
