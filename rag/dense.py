@@ -179,13 +179,21 @@ class DenseView:
         return np.concatenate([self._score(s.vectors, g, n, query[None, :], lang)[0] for s, g, n in parts])
 
     def _score(
-        self, matrix: np.ndarray, group: np.ndarray, norms: np.ndarray, queries: np.ndarray, lang: str
+        self,
+        matrix: np.ndarray,
+        group: np.ndarray,
+        norms: np.ndarray,
+        queries: np.ndarray,
+        lang: str,
+        threads: bool = True,
     ) -> np.ndarray:
-        """Scores of these rows (matrix, their groups and centered norms) for `lang` questions."""
+        """Scores of these rows (matrix, their groups and centered norms) for `lang` questions.
+        `threads=False` for a few thousand rows: the product then runs in this thread (einsum,
+        no BLAS), since BLAS threads that wait for busy cores made it ten times slower."""
         centered = queries - self.center(lang)
         centered = centered / np.maximum(np.linalg.norm(centered, axis=1, keepdims=True), 1e-6)
         both = np.concatenate([queries, centered]).T.astype(np.float32)  # one pass over the rows
-        raw = (matrix @ both).T
+        raw = (matrix @ both).T if threads else np.einsum("ij,kj->ki", matrix, both.T)
         plain, shifted = raw[: len(queries)], raw[len(queries) :]
         shifted = (shifted - (centered @ self.means.T)[:, group]) / norms
         same = np.array([group_lang == lang for group_lang in self.langs], dtype=bool)[group]
@@ -201,7 +209,7 @@ class DenseView:
     def rescore(self, rows: np.ndarray, query: np.ndarray, lang: str) -> np.ndarray:
         """The scores `scores` gives these rows (sorted view rows), computed for them only."""
         group = self.group[rows]
-        raw = self._score(self._gather(rows), group, self.norms[rows], query[None, :], lang)[0]
+        raw = self._score(self._gather(rows), group, self.norms[rows], query[None, :], lang, threads=False)[0]
         if lang in self.calibration:
             offset, scale = self.calibration[lang]
             raw = (raw - offset[group]) / scale[group]
@@ -241,12 +249,16 @@ class DenseView:
         return offset, scale
 
     def _gather(self, rows: np.ndarray) -> np.ndarray:
+        """The vectors of these view rows (sorted), in their order."""
         starts = np.cumsum([0, *(len(s) for s in self.segments)])
-        parts = []
-        for k, segment in enumerate(self.segments):
-            inside = rows[(rows >= starts[k]) & (rows < starts[k + 1])]
-            parts.append(segment.vectors[inside - starts[k]])
-        return np.concatenate(parts)
+        bounds = np.searchsorted(rows, starts)
+        parts = [
+            segment.vectors[rows[bounds[k] : bounds[k + 1]] - starts[k]]
+            for k, segment in enumerate(self.segments)
+            if bounds[k] < bounds[k + 1]
+        ]
+        dim = self.means.shape[1] if len(self.means) else 0
+        return np.concatenate(parts) if parts else np.zeros((0, dim), np.float32)
 
     def scores(self, query: np.ndarray, lang: str) -> np.ndarray:
         """Scores comparable across passage languages, one per row of the view (-inf: removed)."""
