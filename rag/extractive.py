@@ -22,6 +22,7 @@ PER_PASSAGE = 6  # sentences per passage compared by meaning
 SECOND = 0.15  # the best passage gives a second sentence when it scores within this of its first
 KIND_BONUS = 0.3  # a sentence holding the kind of fact asked for (measured on the twin sets)
 MAX_CHARS = 700  # the whole answer's quotes, so it stays short on screen
+ROW_MARK = " | "  # between the cells of a row holding data (rag/units.py)
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,12 @@ def best_sentences(
         ]
         weighings = [rarity(groups, passages) for groups in groupings]
         candidates = []
-        for unit in units(hit.text, hit.lang):
-            tokens = set(keyword_tokens(unit.shown))
+        found = units(hit.text, hit.lang)
+        data_rows = [u for u in found if u.row and ROW_MARK in u.shown]
+        for unit in found:
+            if data_rows and unit.row and ROW_MARK not in unit.shown:
+                continue  # a header or caption line answers nothing: its terms count for the rows below
+            tokens = set(keyword_tokens(unit.shown + _above(hit.text, unit, hit.lang)))
             held = max(coverage(groups, tokens) for groups in groupings)
             weighted = max(coverage(g, tokens, w) for g, w in zip(groupings, weighings, strict=True))
             bonus = KIND_BONUS * weighted if kinds and holds(unit.shown, kinds, question) else 0.0
@@ -76,6 +81,13 @@ def best_sentences(
         for score, held, unit in sorted(chosen, key=lambda c: c[2].start):  # in reading order
             quotes += _quote(n, hit, unit, score, held, terms)
     return _bounded(quotes)
+
+
+def _above(text: str, unit: Unit, lang: str) -> str:
+    """What the line above says of a unit, that a question may name: a row's header line
+    ("项目 2023年 2022年": its columns), a sentence's heading."""
+    top = header(text, unit, lang) if unit.row else None
+    return " " + (top.shown if top else unit.under)
 
 
 def _quote(n: int, hit: Hit, unit: Unit, score: float, held: float, terms: set[str]) -> list[Quote]:
@@ -123,7 +135,7 @@ def _paragraph(group: list[Quote]) -> str:
     """Sentences run on; table rows (text with " | ") stay one per line."""
     lines: list[str] = []
     for q in group:
-        if lines and " | " not in q.text and " | " not in lines[-1]:
+        if lines and ROW_MARK not in q.text and ROW_MARK not in lines[-1]:
             lines[-1] += " " + q.text
         else:
             lines.append(q.text)

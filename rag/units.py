@@ -11,6 +11,9 @@ NUMBER = re.compile(r"^[-+(（]?[$¥￥€£]?\d[\d,，]*(?:\.\d+)?[%％)）]?$|
 ROW_SHARE = 0.4  # a block of lines is a table when this share of its lines hold number cells
 CELLS_PER_ROW = 8  # number-only lines after a label line that are read as that row's cells
 LONG = 300  # characters: a longer sentence is quoted by the clauses around its match
+HEADING = 40  # characters: a longer first line is part of the sentence
+HEADING_SHARE = 0.6  # ... and so is one nearly as long as the line after it
+HEADING_MARKS = re.compile(r"[，。；！？,;!?、]|[.:：]$")
 CLAUSE_END = re.compile(r"[，、；;：]|[,:](?=\s)")  # not the comma of 1,200
 
 
@@ -22,6 +25,7 @@ class Unit:
     end: int
     shown: str
     row: bool = False
+    under: str = ""  # the heading above a sentence: what it speaks of, not quoted with it
 
 
 def units(text: str, lang: str) -> list[Unit]:
@@ -32,8 +36,27 @@ def units(text: str, lang: str) -> list[Unit]:
         if len(lines) >= 3 and sum(_has_number(text[s:e]) for s, e in lines) >= ROW_SHARE * len(lines):
             found += _rows(text, lines)
         else:
-            found.append(Unit(start, end, flatten(text[start:end], lang)))
+            heading = ""
+            if (split := _heading_end(text, start, lines)) is not None:
+                heading, start = flatten(text[start:split], lang), lines[1][0]
+            found.append(Unit(start, end, flatten(text[start:end], lang), under=heading))
     return found
+
+
+def _heading_end(text: str, start: int, lines: list[tuple[int, int]]) -> int | None:
+    """Where a heading line that opens this sentence ends ("第二章 地理知识" over "长江是…"), so
+    that the heading is not quoted as the sentence's first words; None when there is none.
+    A heading: the span's first line, at the start of a text line, short beside the next one,
+    with no punctuation (a wrapped sentence's line is as long as its page allows), over words
+    (a label over its number is one fact)."""
+    if len(lines) < 2 or (start > 0 and text[start - 1] != "\n"):
+        return None
+    first, second = text[lines[0][0] : lines[0][1]], text[lines[1][0] : lines[1][1]]
+    if len(first) > HEADING or len(first) > HEADING_SHARE * len(second) or HEADING_MARKS.search(first):
+        return None
+    if _has_number(second) and len(second.split()) <= 2:
+        return None
+    return lines[0][1]
 
 
 def header(text: str, row: Unit, lang: str) -> Unit | None:

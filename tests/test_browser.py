@@ -71,7 +71,9 @@ def test_upload_then_ask_in_chinese_and_english(page: Page, tmp_path: Path):
     ask(page, "长江有多长？", 0)
     answer = page.get_by_test_id("stChatMessage").nth(1)
     expect(answer.get_by_text("[1] 星河科技.pdf 第 2 页").first).to_be_visible(timeout=60_000)
-    expect(answer.get_by_text("6300公里").first).to_be_visible()
+    quote = answer.locator("blockquote").first  # the answer itself, not the evidence below it
+    expect(quote).to_contain_text("长江是中国最长的河流，全长约6300公里")
+    expect(quote).not_to_contain_text("地理知识")  # the heading above the sentence is not quoted
     answer.screenshot(path=str(OUTPUT / "answer-zh.png"))
 
     ask(page, "How long is the Yangtze River?", 1)
@@ -82,7 +84,7 @@ def test_upload_then_ask_in_chinese_and_english(page: Page, tmp_path: Path):
     ask(page, "2023年的净利润是多少？", 2)  # a number inside a table row
     answer = page.get_by_test_id("stChatMessage").nth(5)
     expect(answer.get_by_text("[1] 星河科技.pdf 第 3 页").first).to_be_visible(timeout=60_000)
-    expect(answer.get_by_text("净利润 | 1,234.5 | 987.6").first).to_be_visible()
+    expect(answer.locator("blockquote").first).to_contain_text("净利润 | 1,234.5 | 987.6")
     answer.screenshot(path=str(OUTPUT / "answer-table-row.png"))
 
     ask(page, "特斯拉2023年交付了多少辆汽车？", 3)  # not in the library
