@@ -124,7 +124,8 @@ def test_a_row_is_quoted_for_the_column_its_header_names_not_the_header_itself()
     table = "第三章 财务数据\n单位：万元\n项目 2023年 2022年\n营业收入 10,208.6 8,630.9\n净利润 1,234.5 987.6"
     question = "2023年的净利润是多少？"
     embedder = FakeEmbedder()
-    quotes = best_sentences(question, [hit(table, "zh")], embedder, embedder.embed_queries([question])[0], "zh")
+    query = embedder.embed_queries([question])[0]
+    quotes = best_sentences(question, [hit(table, "zh")], embedder, query, "zh")
     shown = [q.text for q in quotes]
     assert "净利润 | 1,234.5 | 987.6" in shown
     assert shown.index("项目 2023年 2022年") < shown.index("净利润 | 1,234.5 | 987.6")  # its header, above it
@@ -134,7 +135,8 @@ def test_a_heading_is_not_quoted_as_the_first_words_of_the_sentence_below_it():
     text = "第二章 地理知识\n长江是中国最长的河流，全长约6300公里，流经青海、西藏、四川等省市，最后注入东海。"
     question = "长江有多长？"
     embedder = FakeEmbedder()
-    quotes = best_sentences(question, [hit(text, "zh")], embedder, embedder.embed_queries([question])[0], "zh")
+    query = embedder.embed_queries([question])[0]
+    quotes = best_sentences(question, [hit(text, "zh")], embedder, query, "zh")
     assert quotes[0].text.startswith("长江是中国最长的河流")
     assert text[quotes[0].start :].startswith("长江是")  # the page mark starts at the sentence too
     wrapped = "The company sold. The Yangtze\nriver is about 6,300 km long and is the longest river of China."
