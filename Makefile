@@ -70,7 +70,7 @@ bench: $(VENV)/.installed
 	  $(PY) -m bench answers $(DATA)/cmrc2018_dev_ans $(DATA)/cmrc2018_dev_unans \
 	    $(DATA)/xquad_en_ans $(DATA)/xquad_en_unans; \
 	else echo "no benchmark data at $(DATA): skipping retrieval benchmarks"; fi
-	$(PY) -m bench latency --sizes 1000,100000,1000000  # about 25 minutes on 2 busy cores, mostly building the 1,000,000 library
+	$(PY) -m bench latency --sizes 1000,100000,1000000  # about 15 minutes on 2 busy cores, half of it building the 1,000,000 library
 	$(PY) -m bench load --users 20 --seconds 60 --uploads 4
 
 clean:

@@ -16,7 +16,8 @@ backend (e.g. Milvus) implements the same two protocols. What a backend must kee
   and the centered passage (each minus its language's mean); then per passage language an
   affine calibration, so that scores are comparable across languages. An approximate backend
   searches each language group for candidates (the question vector for the same language,
-  the centered question for the others) and rescores the candidates exactly.
+  the centered question for the others) and rescores the candidates exactly, as the local
+  engine does past a size (rag/probe.py).
 - keyword: BM25 over `ingest.keywords.keyword_tokens`.
 - translated: BM25 of groups of alternative terms (each group counts once, by its best
   alternative) over the passages of one language only.
