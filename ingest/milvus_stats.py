@@ -59,13 +59,22 @@ def read(db: sqlite3.Connection, dim: int) -> Stats:
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "milvus_meta" not in tables:
         return Stats({}, 0, 0.0)
+    passages, length = totals(db)
     langs = {}
     for lang, count, total, outer in db.execute("SELECT lang, count, sum, outer FROM milvus_langs"):
         if count > 0:
             vector = np.frombuffer(total, dtype=np.float64).copy()
             langs[lang] = LangSums(count, vector, np.frombuffer(outer, dtype=np.float64).reshape(dim, dim))
+    return Stats(langs, passages, length)
+
+
+def totals(db: sqlite3.Connection) -> tuple[int, float]:
+    """(passages, their total keyword tokens): two rows, cheap enough for every search; the
+    per-language sums (a d x d matrix each) are read only when these or the version change."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'milvus_meta'").fetchone():
+        return 0, 0.0  # no copy to Milvus yet
     meta = dict(db.execute("SELECT key, value FROM milvus_meta").fetchall())
-    return Stats(langs, int(meta.get("passages", 0)), float(meta.get("length", 0)))
+    return int(meta.get("passages", 0)), float(meta.get("length", 0))
 
 
 def document_frequencies(db: sqlite3.Connection, terms: Sequence[int]) -> dict[int, int]:

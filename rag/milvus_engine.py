@@ -41,7 +41,9 @@ class MilvusEngine:
     ) -> None:
         self.store, self.embedder, self.passages, self.keywords = store, embedder, passages, keywords
         self._prototypes: Prototypes | None = None
-        self._dense: tuple[int, MilvusDense] | None = None
+        # the dense view of one version, by (generation, passages, keyword tokens): a copy into
+        # Milvus rewrites the sums without a new generation
+        self._dense: tuple[tuple[int, int, float], MilvusDense] | None = None
         self._building = threading.Lock()
 
     def prototypes(self) -> Prototypes:
@@ -61,8 +63,9 @@ class MilvusEngine:
                 generation = stats_db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
                 if int(generation[0] if generation else 0) != rows.generation:
                     raise RuntimeError("a commit landed between two reads")
-                stats = milvus_stats.read(stats_db, self.store.dim)
-                return MilvusSnapshot(self, rows, stats_db, self._view(rows.generation, stats))
+                totals = milvus_stats.totals(stats_db)
+                view = self._view((rows.generation, *totals), stats_db)
+                return MilvusSnapshot(self, rows, stats_db, view, totals)
             except RuntimeError:
                 rows.close()
                 stats_db.close()
@@ -72,11 +75,14 @@ class MilvusEngine:
                 raise
         raise RuntimeError(f"could not read a stable library version from {self.store.data_dir}")
 
-    def _view(self, generation: int, stats: milvus_stats.Stats) -> MilvusDense:
+    def _view(self, key: tuple[int, int, float], stats_db: sqlite3.Connection) -> MilvusDense:
+        """The view of this version, built once: its sums (a d x d matrix per language) are read
+        from the snapshot's own transaction only when the version changed."""
         with self._building:
-            if self._dense is None or self._dense[0] != generation:
-                where = f"generation <= {generation}"
-                self._dense = (generation, MilvusDense(stats, self.prototypes(), self._searcher(where)))
+            if self._dense is None or self._dense[0] != key:
+                stats = milvus_stats.read(stats_db, self.store.dim)
+                where = f"generation <= {key[0]}"
+                self._dense = (key, MilvusDense(stats, self.prototypes(), self._searcher(where)))
             return self._dense[1]
 
     def _searcher(self, where: str) -> Any:
@@ -96,11 +102,16 @@ class MilvusSnapshot:
     """One version: its rows in SQLite, its passages in Milvus; see rag/engine.py."""
 
     def __init__(
-        self, engine: MilvusEngine, rows: Any, stats_db: sqlite3.Connection, dense: MilvusDense
+        self,
+        engine: MilvusEngine,
+        rows: Any,
+        stats_db: sqlite3.Connection,
+        dense: MilvusDense,
+        totals: tuple[int, float],
     ) -> None:
         self.engine, self._rows, self._stats_db, self.state = engine, rows, stats_db, dense
         self.version: int = rows.generation
-        self.stats = milvus_stats.read(stats_db, engine.store.dim)
+        self.passages, self.length = totals  # BM25's N and the passages' total length
         self._collections: dict[frozenset[str], list[str]] = {}
         self._langs: dict[int, str] = {}
 
@@ -132,9 +143,12 @@ class MilvusSnapshot:
             return {}  # nothing to search (and Milvus fails on an empty list in a filter)
         view, scored = self.state, {}
         where = self.where(visible)
+        # Only what is used comes back: a group's language is known, the document only matters
+        # under a restriction, the vectors only where a centered score is rescored.
+        checked = () if visible is None else ("doc_id",)
         for group in view.groups:
             q = view.query_for(query, lang, group)
-            fields = ("doc_id", "lang") if group == lang else ("doc_id", "lang", "vector")
+            fields = checked if group == lang else (*checked, "vector")
             limit = k if group == lang else min(k, DENSE_CANDIDATES)
             where_group = f"{where} and lang == {quoted([group])[1:-1]}"
             hits = self.engine.passages.search(
@@ -181,24 +195,26 @@ class MilvusSnapshot:
     def _bm25(self, groups: list[list[list[str]]], k: int, where: str, visible: Visible) -> dict[int, float]:
         """The product's BM25 (ingest/keywords.py), groups of alternatives as in search_any:
         candidates by idf x term frequency in Milvus, then each scored exactly."""
-        terms = {milvus_stats.term_id(t) for group in groups for tokens in group for t in tokens}
-        n, avgdl = self.stats.passages, max(self.stats.avgdl, 1e-9)
-        df = milvus_stats.document_frequencies(self._stats_db, sorted(terms))
+        alternatives = [[list(term_counts(tokens)) for tokens in group] for group in groups]
+        terms = sorted({t for group in alternatives for terms in group for t in terms})
+        n, avgdl = self.passages, max(self.length / self.passages if self.passages else 0.0, 1e-9)
+        df = milvus_stats.document_frequencies(self._stats_db, terms)
         idf = {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items() if d > 0}
         if not idf:
             return {}
-        fields = ("doc_id", "lang", "keywords")
+        # each alternative once as the terms it shares with the library (the others weigh 0)
+        alternatives = [[[t for t in terms if t in idf] for terms in group] for group in alternatives]
+        fields = ("lang", "keywords") if visible is None else ("doc_id", "lang", "keywords")
         hits = self.engine.passages.search("keywords", [idf], KEYWORD_CANDIDATES * k, where, fields)[0]
         scored: dict[int, float] = {}
         for chunk_id, _, entity in hits:
             if visible is not None and entity.get("doc_id") not in visible:
                 continue
-            tf = {int(t): float(v) for t, v in entity["keywords"].items()}
+            tf: dict[int, float] = entity["keywords"]
             norm = K1 * (1 - B + B * sum(tf.values()) / avgdl)
-            weight = {t: idf[t] * f * (K1 + 1) / (f + norm) for t, f in tf.items() if t in idf}
+            weight = {t: idf[t] * f * (K1 + 1) / (f + norm) for t in idf if (f := tf.get(t, 0.0)) > 0}
             score = sum(
-                max(sum(weight.get(t, 0.0) for t in term_counts(tokens)) for tokens in group)
-                for group in groups
+                max(sum(weight.get(t, 0.0) for t in terms) for terms in group) for group in alternatives
             )
             if score > 0:
                 scored[chunk_id] = score
