@@ -52,6 +52,19 @@ def test_bench_reports_every_mode_with_sane_metrics(tmp_path):
     assert hybrid["hit@1"] == 1.0  # four distinct topics, two languages: every question finds its passage
 
 
+def test_bench_on_milvus_searches_the_same_library_in_both_indexes(tmp_path):
+    pytest.importorskip("milvus_lite", reason="the milvus extra: pip install '.[milvus]'")
+    folder = write_set(tmp_path / "tiny")
+    args = ("bench", "retrieval", str(folder), "--mode", "hybrid", "--no-cache")
+    milvus = {"RAG_INDEX": "milvus", "RAG_MILVUS_URI": str(tmp_path / "milvus" / "milvus.db")}
+    results = run_json("rag", *args, data_dir=tmp_path / "unused", **milvus)["results"]
+    assert [(r["mode"], r["index"]) for r in results] == [("hybrid", "local"), ("hybrid", "milvus")]
+    local, remote = results
+    assert local["queries"] == remote["queries"] == 4 and local["docs"] == remote["docs"] == 4
+    for metric in ("hit@1", "hit@5", "mrr@10", "ndcg@10"):
+        assert remote[metric] == local[metric], metric  # one library: the same ranking
+
+
 def test_bench_answers_in_extractive_mode(tmp_path):
     folder = write_set(tmp_path / "tiny")
     args = ("bench", "answers", str(folder), "--no-cache")
