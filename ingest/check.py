@@ -5,15 +5,18 @@ Repairs run under the library's write lock, so no ingest commits meanwhile: stor
 without a document row (they are written by the commit that lists them, so only a killed
 process leaves one), temporary files older than `min_age_s`, index files of other
 generations, and queued-upload files no job refers to (DATA/uploads/, per the jobs table).
-A disagreement between rows and index is reported, never guessed at."""
+A disagreement between rows and index (the index files, or Milvus: ingest/milvus_check.py) is
+reported, never guessed at."""
 
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest import milvus_check
 from ingest.atomic import TMP_SUFFIX
 from ingest.indexes import Indexes, index_files, is_index_file, remove_stale
+from ingest.milvus_store import MilvusStore
 from ingest.store import DB_NAME, Store
 
 UPLOADS = "uploads"  # the job queue's folder (ingest/jobs.py)
@@ -47,13 +50,17 @@ def check_library(store: Store, repair: bool = False, min_age_s: float = 3600.0)
 
 def _findings(store: Store, indexes: Indexes | None, min_age_s: float) -> list[Finding]:
     db = sqlite3.connect(f"{(store.data_dir / DB_NAME).as_uri()}?mode=ro", uri=True)
+    milvus: list[str] = []
     try:
+        db.execute("BEGIN")  # every read below of one version
         documents = {row[0]: row[1:] for row in db.execute("SELECT doc_id, chunks, pages FROM documents")}
         chunk_ids = {row[0] for row in db.execute("SELECT id FROM chunks")}
         per_doc = dict(db.execute("SELECT doc_id, COUNT(*) FROM chunks GROUP BY doc_id").fetchall())
         pages = dict(db.execute("SELECT doc_id, COUNT(*) FROM pages GROUP BY doc_id").fetchall())
         generation = int((db.execute("SELECT value FROM meta WHERE key='generation'").fetchone() or [0])[0])
         kept_uploads = _kept_uploads(db)
+        if isinstance(store, MilvusStore):  # its passages are in Milvus, its index files empty
+            milvus = milvus_check.disagreements(db, store.passages, generation)
     finally:
         db.close()
     findings = _files(store.data_dir, set(documents), generation, kept_uploads, min_age_s)
@@ -64,6 +71,8 @@ def _findings(store: Store, indexes: Indexes | None, min_age_s: float) -> list[F
             findings.append(Finding("mismatch", f"{said}, the rows hold {held[0]} and {held[1]}"))
         if not list((store.data_dir / "files").glob(f"{doc_id}.*")):
             findings.append(Finding("missing_original", f"document {doc_id} has no stored original"))
+    if isinstance(store, MilvusStore):
+        return [*findings, *(Finding("mismatch", problem) for problem in milvus)]
     try:
         current = indexes or Indexes.read(store.data_dir, generation, store.dim, langs=store.chunk_langs)
         segments = current.segments()
