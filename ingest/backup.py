@@ -3,7 +3,8 @@
 A backup holds the library's write lock, so no ingest commits while it copies (writers wait,
 searching goes on): the SQLite file through SQLite's online backup (the job queue and other
 tables may still change; the copy is one snapshot), the index files of the committed
-generation, the stored originals, the queued uploads, and the users file."""
+generation, the stored originals, the queued uploads, and the users file. A library whose
+passages live in Milvus is backed up with them: exported into the copy's index files."""
 
 import json
 import shutil
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ingest.migrate import to_local
+from ingest.milvus_store import MilvusStore
 from ingest.store import DB_NAME, Store
 
 MANIFEST = "backup.json"
@@ -52,10 +55,15 @@ def backup(store: Store, users_file: Path, dest: Path) -> Copied:
         for path in copied:
             (dest / path.relative_to(store.data_dir)).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest / path.relative_to(store.data_dir))
+        # Milvus holds the passages (the index files are empty): they are written into the copy's
+        # index files, so a backup is whole by itself; still under the lock, no removal meanwhile
+        exported = _export(store, dest) if isinstance(store, MilvusStore) else None
     if users_file.is_file():
         shutil.copy2(users_file, dest / USERS)
     manifest = {"generation": generation, "documents": documents, "files": len(copied),
                 "model": store.model, "made": datetime.now(UTC).isoformat(timespec="seconds")}  # fmt: skip
+    if exported is not None:
+        manifest["milvus"] = exported
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return Copied(generation, documents, len(copied))
 
@@ -84,6 +92,17 @@ def restore(src: Path, data_dir: Path, users_file: Path) -> Copied:
         users_file.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src / USERS, users_file)
     return Copied(int(manifest["generation"]), int(manifest["documents"]), count)
+
+
+def _export(store: MilvusStore, dest: Path) -> dict[str, object]:
+    """The committed passages from Milvus into index files of the copy in `dest`: restored, it
+    is a local library (python -m ingest migrate --to milvus puts it back into a collection)."""
+    copy = Store(dest, store.model, store.dim)
+    try:
+        held = to_local(copy, store.passages)
+    finally:
+        copy.close()
+    return {"collection": store.passages.name, "passages": held, "restored_as": "local"}
 
 
 def _temporary(path: Path) -> bool:

@@ -1,5 +1,6 @@
 """Commits of a library whose passages live in Milvus: rows and passages agree at every version."""
 
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,10 +9,12 @@ import numpy as np
 import pytest
 
 from ingest import milvus_stats
+from ingest.backup import backup, restore
+from ingest.check import check_library
 from ingest.milvus import Passages
 from ingest.milvus_store import MilvusStore
 from ingest.records import Chunk, Document, Page
-from ingest.store import Entry
+from ingest.store import Entry, Store
 from rag.milvus_engine import MilvusEngine
 from rag.retrieve import Retriever
 
@@ -116,3 +119,40 @@ def test_questions_while_two_writers_add(store, fake_embedder):
     asker.join(timeout=60)
     assert not failures, failures
     assert store.passages.count() == len(store.chunk_ids()) == 17
+
+
+def test_check_compares_the_rows_with_what_milvus_holds(store, fake_embedder):
+    store.add([entry(fake_embedder, "panda", "zoo", ["熊猫吃竹子的河边", "Pandas eat bamboo"])])
+    store.add([entry(fake_embedder, "river", "geo", ["长江是最长的河流"])])
+    assert store.remove("panda")
+    store.add([entry(fake_embedder, "tea", "geo", ["龙井茶产自杭州"])])
+    assert [f for f in check_library(store) if f.kind == "mismatch"] == []  # the index files are empty
+    lost = store.chunk_ids()[0]
+    store.passages.delete([lost])  # a passage gone from Milvus behind the library's back
+    found = [f.detail for f in check_library(store) if f.kind == "mismatch"]
+    assert len(found) == 1 and "holds 1 passages" in found[0] and "1 chunks without a passage" in found[0]
+    store._db.execute("UPDATE milvus_langs SET count = count + 1 WHERE lang = 'zh'")
+    store._db.commit()
+    found = [f.detail for f in check_library(store) if f.kind == "mismatch"]
+    assert (
+        len(found) == 2
+        and "sums count 2 passages {'en': 1, 'zh': 2}, the rows 2 {'en': 1, 'zh': 1}" in found[1]
+    )
+
+
+def test_a_backup_holds_the_passages_milvus_keeps(store, fake_embedder, tmp_path):
+    store.add([entry(fake_embedder, "panda", "zoo", ["熊猫吃竹子的河边", "Pandas eat bamboo"])])
+    store.add([entry(fake_embedder, "river", "geo", ["长江是最长的河流"])])
+    assert store.remove("panda")
+    store.add([entry(fake_embedder, "tea", "geo", ["龙井茶产自杭州"])])
+    copied = backup(store, tmp_path / "users.json", tmp_path / "backup")
+    restored = restore(tmp_path / "backup", tmp_path / "restored", tmp_path / "restored-users.json")
+    assert restored.documents == copied.documents == 2
+    local = Store(tmp_path / "restored", fake_embedder.name, fake_embedder.dim)
+    assert local.index_kind() == "local"
+    assert [f for f in check_library(local) if f.kind != "missing_original"] == []  # (no files added)
+    assert local.indexes().vectors_by_id().keys() == set(local.chunk_ids())
+    hits = Retriever(local, fake_embedder).search("长江是最长的河流", 1, "dense")
+    assert [h.doc_id for h in hits] == ["river"]
+    manifest = json.loads((tmp_path / "backup" / "backup.json").read_text())
+    assert manifest["milvus"] == {"collection": "lib", "passages": 2, "restored_as": "local"}
