@@ -10,7 +10,7 @@ from ingest.embed import Embedder
 from ingest.keywords import keyword_tokens
 from rag.asks import asked_for, holds
 from rag.retrieve import Hit
-from rag.terms import coverage, key_terms, rarity
+from rag.terms import coverage, key_terms, rarity, spread
 from rag.units import Unit, header, shorten, units
 
 PASSAGES = 3  # sentences come from the best few passages only
@@ -54,13 +54,14 @@ def best_sentences(
             for side in dict.fromkeys([hit.lang, lang or hit.lang])
         ]
         weighings = [rarity(groups, passages) for groups in groupings]
-        candidates = []
         found = units(hit.text, hit.lang)
+        held_by = [set(keyword_tokens(unit.shown + _above(hit.text, unit, hit.lang))) for unit in found]
+        weighings = [spread(g, held_by, w) for g, w in zip(groupings, weighings, strict=True)]
+        candidates = []
         data_rows = [u for u in found if u.row and ROW_MARK in u.shown]
-        for unit in found:
+        for unit, tokens in zip(found, held_by, strict=True):
             if data_rows and unit.row and ROW_MARK not in unit.shown:
                 continue  # a header or caption line answers nothing: its terms count for the rows below
-            tokens = set(keyword_tokens(unit.shown + _above(hit.text, unit, hit.lang)))
             held = max(coverage(groups, tokens) for groups in groupings)
             weighted = max(coverage(g, tokens, w) for g, w in zip(groupings, weighings, strict=True))
             bonus = KIND_BONUS * weighted if kinds and holds(unit.shown, kinds, question) else 0.0

@@ -75,3 +75,13 @@ def rarity(groups: tuple[Group, ...], passages: list[set[str]]) -> list[float]:
     to 0.5 does the same; an idf-like log((N + 1) / df) lost three English answers."""
     everywhere = len(passages) > 1
     return [0.5 if everywhere and all(holds_group(g, p) for p in passages) else 1.0 for g in groups]
+
+
+def spread(groups: tuple[Group, ...], sentences: list[set[str]], weights: list[float]) -> list[float]:
+    """The weights divided for a term more than two sentences of one passage hold (by n - 1 for
+    n sentences): the passage's subject, named in many of its sentences, cannot tell the one
+    that answers from the others, and the opening sentence that defines it ("椰子猫…是一种麝猫")
+    would win over the one that says what is asked ("主要吃果实"). Measured on the twin sets:
+    answers holding the gold answer on cmrc2018_dev_ans 0.683 -> 0.747, xquad_en_ans 0.82 both."""
+    held = [sum(holds_group(g, tokens) for tokens in sentences) for g in groups]
+    return [w / max(n - 1, 1) for w, n in zip(weights, held, strict=True)]

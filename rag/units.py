@@ -14,6 +14,7 @@ LONG = 300  # characters: a longer sentence is quoted by the clauses around its 
 HEADING = 40  # characters: a longer first line is part of the sentence
 HEADING_SHARE = 0.6  # ... and so is one nearly as long as the line after it
 HEADING_MARKS = re.compile(r"[，。；！？,;!?、]|[.:：]$")
+MARK = " | "  # between the cells of a row, as the readers write rows (ingest/readers/table.py)
 CLAUSE_END = re.compile(r"[，、；;：]|[,:](?=\s)")  # not the comma of 1,200
 
 
@@ -35,6 +36,8 @@ def units(text: str, lang: str) -> list[Unit]:
         lines = _lines(text, start, end)
         if len(lines) >= 3 and sum(_has_number(text[s:e]) for s, e in lines) >= ROW_SHARE * len(lines):
             found += _rows(text, lines)
+        elif any(MARK in text[s:e] for s, e in lines):
+            found += _marked(text, lines, lang)
         else:
             heading = ""
             if (split := _heading_end(text, start, lines)) is not None:
@@ -57,6 +60,24 @@ def _heading_end(text: str, start: int, lines: list[tuple[int, int]]) -> int | N
     if _has_number(second) and len(second.split()) <= 2:
         return None
     return lines[0][1]
+
+
+def _marked(text: str, lines: list[tuple[int, int]], lang: str) -> list[Unit]:
+    """A span holding rows the reader marked (cells joined by " | ") among lines of prose, as a
+    page's small table under its caption is read when it ends with no full stop: each marked
+    line is a row, the prose lines between them one sentence each run."""
+    found: list[Unit] = []
+    prose: list[tuple[int, int]] = []
+    for start, end in [*lines, (-1, -1)]:
+        if start >= 0 and MARK not in text[start:end]:
+            prose.append((start, end))
+            continue
+        if prose:
+            found.append(Unit(prose[0][0], prose[-1][1], flatten(text[prose[0][0] : prose[-1][1]], lang)))
+            prose = []
+        if start >= 0:
+            found.append(Unit(start, end, " ".join(text[start:end].split()), row=True))
+    return found
 
 
 def header(text: str, row: Unit, lang: str) -> Unit | None:

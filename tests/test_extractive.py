@@ -142,3 +142,30 @@ def test_a_heading_is_not_quoted_as_the_first_words_of_the_sentence_below_it():
     wrapped = "The company sold. The Yangtze\nriver is about 6,300 km long and is the longest river of China."
     assert units(wrapped, "en")[-1].shown.startswith("The Yangtze river")  # a line wrapped mid-sentence
     assert len(units("Net income\n1,234.5", "en")) == 1  # a label over its figure stays one
+
+
+def test_the_passage_subject_named_in_many_sentences_does_not_choose_the_sentence():
+    # every sentence but the answer names the civet: its name cannot tell them apart
+    text = (
+        "The palm civet is a small mammal of South Asia. The palm civet is active at night. "
+        "The palm civet lives in forests and gardens. The palm civet has a long tail. "
+        "It mainly feeds on ripe fruit such as mangoes."
+    )
+    question = "What does the palm civet mainly feed on?"
+    embedder = FakeEmbedder()
+    vector = embedder.embed_queries([question])[0]
+    quotes = best_sentences(question, [hit(text, "en")], embedder, vector, "en")
+    assert quotes[0].text == "It mainly feeds on ripe fruit such as mangoes."
+
+
+def test_rows_the_reader_marked_stay_rows_among_lines_of_prose():
+    # a small table under its caption, with no full stop: too few figures to read the span as a table
+    text = (
+        "公司是否需追溯调整或重述以前年度会计数据\n□ 是 √ 否\n本报告期 | 上年同期 | 增减\n"
+        "营业收入（元） | 4,755,785.11 | 5,699,227.63 | -16.55%\n非经常性损益项目和金额\n√ 适用 □ 不适用\n"
+        "单位：元\n说明"
+    )
+    found = units(text, "zh")
+    rows = [u.shown for u in found if u.row]
+    assert rows == ["本报告期 | 上年同期 | 增减", "营业收入（元） | 4,755,785.11 | 5,699,227.63 | -16.55%"]
+    assert all(text[u.start : u.end] == u.shown for u in found if u.row)  # the page mark covers the row
