@@ -7,7 +7,7 @@ PORT ?= 8501
 API_PORT ?= $(or $(RAG_API_PORT),8502)
 SHARED ?= ../shared
 
-.PHONY: run test lint unit bench system-deps vllm-env clean
+.PHONY: run test lint unit bench bench-milvus system-deps vllm-env clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -72,6 +72,19 @@ bench: $(VENV)/.installed
 	else echo "no benchmark data at $(DATA): skipping retrieval benchmarks"; fi
 	$(PY) -m bench latency --sizes 1000,100000,1000000  # about 15 minutes on 2 busy cores, half of it building the 1,000,000 library
 	$(PY) -m bench load --users 20 --seconds 60 --uploads 4
+
+# The retrieval sets searched in the local index and in Milvus (the embedded engine, or the
+# server in RAG_MILVUS_URI), one library per set, rows side by side. Not in `make bench`: it
+# doubles the retrieval bench's time (LIMIT=N: the first N questions of each set).
+MILVUS_URI ?= $(or $(RAG_MILVUS_URI),/tmp/docqa-bench-milvus/milvus.db)
+bench-milvus: $(VENV)/.installed
+	@if [ -d $(DATA) ]; then \
+	  RAG_INDEX=milvus RAG_MILVUS_URI=$(MILVUS_URI) $(PY) -m bench retrieval \
+	    $(addprefix $(DATA)/,$(BENCH_SETS)) --mode hybrid $(if $(LIMIT),--limit $(LIMIT)) && \
+	  RAG_INDEX=milvus RAG_MILVUS_URI=$(MILVUS_URI) $(PY) -m bench retrieval $(DATA)/xquad_zh2en \
+	    $(DATA)/xquad_en2zh --mode hybrid --distractors $(DATA)/cmrc2018_dev $(DATA)/drcd_dev \
+	    $(if $(LIMIT),--limit $(LIMIT)); \
+	else echo "no benchmark data at $(DATA): skipping the Milvus comparison"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
