@@ -1,6 +1,7 @@
 """python -m bench NAME: the product measured. Retrieval, answers and answer probes, search
-latency (the library's figures); ingestion, formats, OCR engines, hostile inputs and a served
-embedder (the reader's and embedder's figures). Every bench prints a table, or JSON with --json.
+latency (the library's figures); ingestion, formats, OCR engines, hostile inputs, a served
+embedder and the in-process one per torch device (the reader's and embedder's figures). Every
+bench prints a table, or JSON with --json.
 `python -m rag bench NAME` is the same command."""
 
 import argparse
@@ -9,8 +10,8 @@ import sys
 from pathlib import Path
 
 from bench import answers as answers_bench
+from bench import devices, formats, hostile, ingestion, latency, load, ocr, wire
 from bench import filings as filings_bench
-from bench import formats, hostile, ingestion, latency, load, ocr, wire
 from bench import probes as probes_bench
 from bench import retrieval as retrieval_bench
 from bench.embed_cache import CachedEmbedder
@@ -30,6 +31,7 @@ OWN_PARSER = {
     "ocr": ocr.main,
     "hostile": hostile.main,
     "wire": wire.main,
+    "devices": devices.main,
 }
 
 
