@@ -132,8 +132,10 @@ def extractive(
 ) -> Iterator[str | Answer]:
     start = time.perf_counter()
     vector = embed_query(retriever.embedder, question)
-    quotes = best_sentences(question, hits, retriever.embedder, vector, lang)
-    found = bool(quotes) and support(question, lang, hits).found
+    typical = retriever.engine.prototypes().questions.get(lang)
+    quotes = best_sentences(question, hits, retriever.embedder, vector, lang, typical)
+    meaning = max((q.meaning for q in quotes), default=0.0)
+    found = bool(quotes) and support(question, lang, hits, meaning).found
     text = extractive_text(quotes, lang) if found else DECLINE[prompt_lang(lang)]
     timings["extract_s"] = time.perf_counter() - start
     cited = resolve(text, hits)

@@ -32,6 +32,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest.records import Chunk
+from rag.dense import Prototypes
 
 Visible = frozenset[str] | None  # document ids a search may return; None: every document
 
@@ -86,3 +87,7 @@ class Engine(Protocol):
     """A library's search side: hands out snapshots of its latest committed version."""
 
     def snapshot(self) -> Snapshot: ...
+
+    def prototypes(self) -> Prototypes:
+        """Typical questions per language, embedded by the library's model."""
+        ...
