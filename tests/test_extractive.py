@@ -155,7 +155,7 @@ def test_the_passage_subject_named_in_many_sentences_does_not_choose_the_sentenc
     embedder = FakeEmbedder()
     vector = embedder.embed_queries([question])[0]
     quotes = best_sentences(question, [hit(text, "en")], embedder, vector, "en")
-    assert quotes[0].text == "It mainly feeds on ripe fruit such as mangoes."
+    assert max(quotes, key=lambda q: q.score).text == "It mainly feeds on ripe fruit such as mangoes."
 
 
 def test_rows_the_reader_marked_stay_rows_among_lines_of_prose():
@@ -169,3 +169,38 @@ def test_rows_the_reader_marked_stay_rows_among_lines_of_prose():
     rows = [u.shown for u in found if u.row]
     assert rows == ["本报告期 | 上年同期 | 增减", "营业收入（元） | 4,755,785.11 | 5,699,227.63 | -16.55%"]
     assert all(text[u.start : u.end] == u.shown for u in found if u.row)  # the page mark covers the row
+
+
+def test_the_sentence_saying_what_is_asked_beats_the_opening_that_names_the_subject():
+    # the opening names the fish (three of the question's four words); the answer says "本鱼"
+    text = "疣鹦嘴鱼，又名瘤绿鹦嘴鱼，为鹦哥鱼科的其中一种。本鱼体深蓝绿色。啃食珊瑚，以珊瑚共生藻为食。"
+    embedder = FakeEmbedder()
+    no_meaning = np.zeros(embedder.dim, dtype=np.float32)  # the key terms alone rank the sentences
+    quotes = best_sentences("疣鹦嘴鱼以什么为食？", [hit(text, "zh")], embedder, no_meaning, "zh")
+    assert max(quotes, key=lambda q: q.score).text == "啃食珊瑚，以珊瑚共生藻为食。"
+
+
+def test_the_sentence_after_the_match_is_quoted_when_it_scores_nearly_as_well():
+    text = (
+        "The pathogen rapidly changes its epitopes. This change is called antigenic variation. "
+        "HIV mutates quickly."
+    )
+    embedder = FakeEmbedder()
+    no_meaning = np.zeros(embedder.dim, dtype=np.float32)
+    quotes = best_sentences(
+        "What is the rapid change of epitopes called?", [hit(text, "en")], embedder, no_meaning, "en"
+    )
+    assert [q.text for q in quotes] == [
+        "The pathogen rapidly changes its epitopes.", "This change is called antigenic variation.",
+    ]  # fmt: skip
+
+
+def test_a_quotes_meaning_is_its_match_beyond_what_typical_questions_get():
+    text = "The Yangtze river is about 6,300 km long. It flows into the East China Sea."
+    embedder = FakeEmbedder()
+    question = "How long is the Yangtze river?"
+    vector = embedder.embed_queries([question])[0]
+    like_it = best_sentences(question, [hit(text, "en")], embedder, vector, "en", vector[None, :])
+    unlike = best_sentences(question, [hit(text, "en")], embedder, vector, "en", -vector[None, :])
+    assert abs(like_it[0].meaning) < 1e-5  # typical questions matching as well: nothing beyond
+    assert unlike[0].meaning > 0.5

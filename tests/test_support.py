@@ -30,3 +30,8 @@ def test_weak_evidence_is_declined_and_strong_evidence_answers():
     declined = support(question, "en", [hit("Paris is the capital of France.", "en", 0.8)])
     assert answered.found and not declined.found
     assert not Support(1.0, 0.0, 0.0, 3).found and Support(3.0, 1.0, 1.0, 3).found
+
+
+def test_a_sentence_matching_the_question_by_meaning_beyond_typical_questions_tips_the_balance():
+    assert not Support(2.5, 0.5, 0.5, 4).found
+    assert Support(2.5, 0.5, 0.5, 4, meaning=0.12).found
