@@ -68,7 +68,9 @@ bench: $(VENV)/.installed
 	    --distractors $(DATA)/cmrc2018_dev $(DATA)/drcd_dev && \
 	  $(PY) -m bench answers $(DATA)/xquad_zh2zh $(DATA)/xquad_en2zh --limit 300 && \
 	  $(PY) -m bench answers $(DATA)/cmrc2018_dev_ans $(DATA)/cmrc2018_dev_unans \
-	    $(DATA)/xquad_en_ans $(DATA)/xquad_en_unans; \
+	    $(DATA)/xquad_en_ans $(DATA)/xquad_en_unans && \
+	  $(PY) -m bench.twins $(DATA) /tmp/docqa-heldout-twins && \
+	  $(PY) -m bench answers /tmp/docqa-heldout-twins/*; \
 	else echo "no benchmark data at $(DATA): skipping retrieval benchmarks"; fi
 	$(PY) -m bench latency --sizes 1000,100000,1000000  # about 15 minutes on 2 busy cores, half of it building the 1,000,000 library
 	$(PY) -m bench load --users 20 --seconds 60 --uploads 4

@@ -49,9 +49,7 @@ class Quote:
     end: int
     score: float
     coverage: float = 0.0  # share of the question's key terms the sentence holds
-    meaning: float = (
-        0.0  # how much better the question matches its passage's best sentence than typical questions do
-    )
+    meaning: float = 0.0  # its passage's best match by meaning beyond typical questions' (rag/support.py)
 
 
 def best_sentences(
@@ -102,7 +100,7 @@ def best_sentences(
         beyond = (
             cosines - (vectors @ typical.T).mean(axis=1)
             if typical is not None and len(typical)
-            else 0 * cosines
+            else np.zeros_like(cosines)
         )
         scored = sorted(
             (
