@@ -57,8 +57,9 @@ def main(data: Path, out: Path) -> None:
     avoid = {paragraph(d) for docs in tuned.qrels.values() for d in docs}
     for name, source, n in SETS:
         for bench in twins(read_beir(data / source), n, avoid):
-            write(bench, out / bench.name.replace(source, name))
-            print(f"{out / bench.name.replace(source, name)}: {len(bench.queries)} questions, {len(bench.corpus)} passages")
+            folder = out / bench.name.replace(source, name)
+            write(bench, folder)
+            print(f"{folder}: {len(bench.queries)} questions, {len(bench.corpus)} passages")
 
 
 if __name__ == "__main__":

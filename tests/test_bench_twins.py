@@ -13,6 +13,7 @@ def test_the_unanswerable_twin_lacks_exactly_the_gold_paragraphs():
     answerable, unanswerable = twins(BeirSet("xquad_zh2zh", corpus, queries, qrels), 3, avoid={"xq-p0"})
     gold = {d for docs in answerable.qrels.values() for d in docs}
     assert len(answerable.queries) == 3 and len(gold) == 3 and "xq-p0-zh" not in gold
-    assert answerable.corpus == corpus and {c["_id"] for c in unanswerable.corpus} == {c["_id"] for c in corpus} - gold
+    assert answerable.corpus == corpus
+    assert {c["_id"] for c in unanswerable.corpus} == {c["_id"] for c in corpus} - gold
     assert all(q["answers"] == [] for q in unanswerable.queries) and unanswerable.qrels == {}
     assert "q-empty" not in {q["_id"] for q in answerable.queries}
