@@ -12,6 +12,7 @@ from ingest.keywords import keyword_tokens
 from rag.asks import asked_for, holds
 from rag.retrieve import Hit
 from rag.terms import coverage, key_terms, rarity, spread
+from rag.units import MARK as ROW_MARK
 from rag.units import Unit, header, shorten, units
 
 PASSAGES = 3  # sentences come from the best few passages only
@@ -24,7 +25,8 @@ PER_PASSAGE = 6  # sentences per passage compared by meaning
 # often follows the sentence that matches ("…keeping essential epitopes concealed. This is called
 # antigenic variation."). Measured: answers holding the gold answer 0.15 -> 0.5: xquad_en_ans
 # 0.83 -> 0.87, cmrc2018_dev_ans 0.813 -> 0.833, and on twins nothing was tuned on, drcd 0.655 ->
-# 0.685, xquad_zh2zh 0.75 -> 0.76, xquad_en2en 0.79 -> 0.84; English answers 230 -> 281 characters.
+# 0.685, xquad_zh2zh 0.75 -> 0.76, xquad_en2en 0.79 -> 0.84 (0.82 once the subject rule below was
+# limited to Chinese); English answers 230 -> 281 characters.
 SECOND = 0.5
 KIND_BONUS = 0.3  # a sentence holding the kind of fact asked for (measured on the twin sets)
 # A sentence's match by meaning (cosine) weighs this much beside its share of key terms: the
@@ -38,7 +40,6 @@ MEANING = 3.0
 SUBJECT_END = re.compile(r"[，,（(：:；;。]")
 SUBJECT_CHARS = 40
 MAX_CHARS = 700  # the whole answer's quotes, so it stays short on screen
-ROW_MARK = " | "  # between the cells of a row holding data (rag/units.py)
 
 
 @dataclass(frozen=True)
@@ -104,16 +105,15 @@ def best_sentences(
         )
         scored = sorted(
             (
-                (lexical + MEANING * float(cosine), held, float(extra), unit)
-                for (lexical, held, unit), cosine, extra in zip(candidates, cosines, beyond, strict=True)
+                (lexical + MEANING * float(cosine), held, unit)
+                for (lexical, held, unit), cosine in zip(candidates, cosines, strict=True)
             ),
             key=lambda c: -c[0],
         )
         chosen = [c for i, c in enumerate(scored[:2]) if i == 0 or (n == 1 and c[0] >= scored[0][0] - SECOND)]
         terms = {t for groups in groupings for group in groups for alternative in group for t in alternative}
-        best = max(float(extra) for extra in beyond) if len(candidates) else 0.0
-        for score, held, _, unit in sorted(chosen, key=lambda c: c[3].start):  # in reading order
-            quotes += _quote(n, hit, unit, score, held, terms, best)
+        for score, held, unit in sorted(chosen, key=lambda c: c[2].start):  # in reading order
+            quotes += _quote(n, hit, unit, score, held, terms, float(beyond.max()))
     return _bounded(quotes)
 
 
